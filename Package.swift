@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// Descent: neural-network training and convergence analysis on OpenBLAS/LAPACKE.
+// Layers and their import rules are described in docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "Descent",
+    products: [
+        .library(name: "Descent", targets: ["Descent"]),
+    ],
+    dependencies: [
+        // RealModule (the `Real` protocol) and ComplexModule (eigenvalues of non-symmetric matrices).
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // The only target that sees C. Paths come from pkg-config; on Debian the
+        // headers live in a multiarch folder, so nothing is hard-coded here.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "DescentLinalg",
+            dependencies: [
+                "COpenBLAS",
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "Descent",
+            dependencies: ["DescentLinalg"]
+        ),
+        .executableTarget(
+            name: "linalg-bench",
+            dependencies: ["DescentLinalg", "COpenBLAS"],
+            path: "Benchmarks/linalg-bench"
+        ),
+        .executableTarget(
+            name: "descent-demo",
+            dependencies: ["Descent"],
+            path: "Sources/descent-demo"
+        ),
+        .testTarget(
+            name: "DescentLinalgTests",
+            dependencies: ["DescentLinalg"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
