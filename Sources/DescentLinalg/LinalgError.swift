@@ -6,6 +6,8 @@
 /// Each case carries what a person needs to fix the input, and
 /// ``description`` says it in one sentence.
 public enum LinalgError: Error, Equatable, Sendable {
+    /// A routine that needs a square matrix was given a `rows`×`columns` one.
+    case notSquare(routine: String, rows: Int, columns: Int)
     /// An element is NaN or ±∞; `row`, `column` locate the first one.
     case nonFinite(routine: String, row: Int, column: Int, value: Double)
     /// A symmetric solver was given a matrix whose largest asymmetry
@@ -56,6 +58,8 @@ public enum FileProblem: Equatable, Sendable {
 extension LinalgError: CustomStringConvertible {
     public var description: String {
         switch self {
+        case let .notSquare(routine, rows, columns):
+            return "\(routine): needs a square matrix, got \(rows)×\(columns)"
         case let .nonFinite(routine, row, column, value):
             return "\(routine): element (\(row), \(column)) is \(value); the matrix must contain only finite numbers"
         case let .notSymmetric(routine, row, column, difference, tolerance):
