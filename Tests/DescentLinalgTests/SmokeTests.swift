@@ -1,3 +1,0 @@
-import Testing
-@testable import DescentLinalg
-@Test func routinesExist() { #expect(Double.routines.prefix == "d") }
