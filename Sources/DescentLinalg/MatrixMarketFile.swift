@@ -12,6 +12,14 @@
 // entries are summed. Reference: R. F. Boisvert, R. Pozo, K. A. Remington,
 // "The Matrix Market Exchange Formats: Initial Design", NISTIR 5935 (1996).
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads and writes Matrix Market (`.mtx`) files of real numbers.
 ///
 /// ```swift
@@ -143,6 +151,14 @@ public enum MatrixMarketFile {
         }
         guard !rows.multipliedReportingOverflow(by: columns).overflow else {
             throw FileProblemError(.malformedHeader("the size \(rows)×\(columns) is too large"))
+        }
+        // A coordinate file may declare a size far beyond its entries; the dense
+        // matrix must still fit in memory, or the allocation would crash.
+        let denseBytes = Double(rows) * Double(columns) * Double(MemoryLayout<Scalar>.stride)
+        if format == .coordinate, denseBytes > physicalMemoryBytes() {
+            throw FileProblemError(.malformedHeader(
+                "line \(sizeLine.number): a \(rows)×\(columns) matrix needs \(gigabytes(denseBytes)) GB stored densely, "
+                    + "more than this machine's \(gigabytes(physicalMemoryBytes())) GB; Descent stores matrices densely"))
         }
         switch format {
         case .array:
@@ -306,4 +322,16 @@ public enum MatrixMarketFile {
         }
         return Array(text.utf8)
     }
+}
+
+/// The machine's physical memory in bytes (∞ if it cannot be read).
+func physicalMemoryBytes() -> Double {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+    return pages > 0 && size > 0 ? Double(pages) * Double(size) : .infinity
+}
+
+/// Bytes as gigabytes with one decimal, for messages.
+func gigabytes(_ bytes: Double) -> String {
+    let tenths = (bytes / 1e8).rounded()
+    return tenths.isFinite ? "\(tenths / 10)" : "∞"
 }

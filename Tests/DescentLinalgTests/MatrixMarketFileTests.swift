@@ -205,6 +205,16 @@ struct MatrixMarketFileTests {
         #expect(problem(text) == expected)
     }
 
+    @Test("a coordinate size line beyond this machine's memory is an error, not a crash")
+    func hugeDeclaredSize() {
+        let text = "%%MatrixMarket matrix coordinate real general\n1000000000 1000000000 1\n1 1 2.5\n"
+        guard case let .malformedHeader(detail)? = problem(text) else {
+            Issue.record("expected malformedHeader, got \(String(describing: problem(text)))")
+            return
+        }
+        #expect(detail.contains("line 2") && detail.contains("densely"))
+    }
+
     @Test("errors from a file carry its path")
     func pathInErrors() throws {
         try FileTestSupport.withScratchDirectory { directory throws in
