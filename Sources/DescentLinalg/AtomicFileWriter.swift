@@ -90,6 +90,19 @@ enum AtomicFileWriter {
 
 /// Reads whole files into memory.
 enum FileReader {
+    /// Reads the file at `path` and decodes it, attaching the path to any problem the decoder reports.
+    /// - Throws: `LinalgError.file(path:problem:)`.
+    static func decode<Result>(
+        _ path: String, with decoder: ([UInt8]) throws(FileProblemError) -> Result
+    ) throws -> Result {
+        let contents = try bytes(at: path)
+        do {
+            return try decoder(contents)
+        } catch {
+            throw LinalgError.file(path: path, problem: error.problem)
+        }
+    }
+
     /// The complete contents of the file at `path`.
     /// - Parameter path: a regular file (or anything `read(2)` can drain, such as a pipe).
     /// - Throws: `LinalgError.file(path:problem: .cannotOpen(reason:))` when the file is

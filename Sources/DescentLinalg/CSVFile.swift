@@ -77,12 +77,7 @@ public enum CSVFile {
         from path: String, as scalarType: Scalar.Type = Scalar.self,
         header: HeaderRow = .automatic, separator: Separator = .automatic
     ) throws -> CSVTable<Scalar> {
-        let bytes = try FileReader.bytes(at: path)
-        do {
-            return try decode(bytes, as: scalarType, header: header, separator: separator)
-        } catch {
-            throw LinalgError.file(path: path, problem: error.problem)
-        }
+        try FileReader.decode(path) { bytes throws(FileProblemError) in try decode(bytes, as: scalarType, header: header, separator: separator) }
     }
 
     // MARK: - Writing

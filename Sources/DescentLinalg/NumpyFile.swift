@@ -42,12 +42,7 @@ public enum NumpyFile {
     public static func read<Scalar: BLASScalar>(
         from path: String, as scalarType: Scalar.Type = Scalar.self
     ) throws -> Matrix<Scalar> {
-        let bytes = try FileReader.bytes(at: path)
-        do {
-            return try decode(bytes, as: scalarType)
-        } catch {
-            throw LinalgError.file(path: path, problem: error.problem)
-        }
+        try FileReader.decode(path) { bytes throws(FileProblemError) in try decode(bytes, as: scalarType) }
     }
 
     // MARK: - Writing
