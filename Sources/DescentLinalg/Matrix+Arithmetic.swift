@@ -108,16 +108,15 @@ extension Matrix {
     /// axis 1 sums each row (rows×1).
     public func sum(alongAxis axis: Int) -> Matrix {
         precondition(axis == 0 || axis == 1, "A matrix has axes 0 (rows) and 1 (columns), not \(axis)")
-        if axis == 0 {
-            var result = [Scalar](repeating: 0, count: columns)
-            elements.withUnsafeBufferPointer { source in
+        var result = [Scalar](repeating: 0, count: axis == 0 ? columns : rows)
+        elements.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
                 for i in 0..<rows {
-                    for j in 0..<columns { result[j] += source[i * columns + j] }
+                    for j in 0..<columns { target[axis == 0 ? j : i] += source[i * columns + j] }
                 }
             }
-            return Matrix(row: result)
         }
-        return Matrix(column: (0..<rows).map { i in self.rows(i..<(i + 1)).sum() })
+        return axis == 0 ? Matrix(row: result) : Matrix(column: result)
     }
 
     /// Means along one axis, keeping it (see ``sum(alongAxis:)``).
