@@ -35,6 +35,8 @@ func cblasTranspose(_ transposing: Bool) -> CBLAS_TRANSPOSE { transposing ? Cbla
 ///   - beta: scale of the old `c`, default 0 (then `c`'s old values are ignored, even NaN).
 ///   - c: the m×n output.
 /// - Complexity: 2·m·n·k floating-point operations.
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
 public func gemm<Scalar: BLASScalar>(
     _ a: Matrix<Scalar>, _ b: Matrix<Scalar>,
     transposingA: Bool = false, transposingB: Bool = false,
@@ -84,6 +86,8 @@ extension Matrix {
 /// - Parameters:
 ///   - a: n×k (k×n when `transposing`).
 ///   - c: n×n; with `beta ≠ 0` it must be symmetric on entry.
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
 public func syrk<Scalar: BLASScalar>(
     _ a: Matrix<Scalar>, transposing: Bool = false,
     alpha: Scalar = 1, beta: Scalar = 0, into c: inout Matrix<Scalar>
@@ -118,6 +122,8 @@ public func syrk<Scalar: BLASScalar>(_ a: Matrix<Scalar>, transposing: Bool = fa
 // MARK: - Level 2
 
 /// Matrix–vector product `y ← α·op(A)·x + β·y`; `x` and `y` are column vectors.
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
 public func gemv<Scalar: BLASScalar>(
     _ a: Matrix<Scalar>, _ x: Matrix<Scalar>, transposing: Bool = false,
     alpha: Scalar = 1, beta: Scalar = 0, into y: inout Matrix<Scalar>

@@ -24,6 +24,10 @@ where RawSignificand: FixedWidthInteger {
 }
 
 /// The table of C routines of one precision. Opaque: used by Descent's own code only.
+///
+/// Read it from specialized code (`@specialized`, or code generic callers
+/// inline): there `Scalar.routines.gemm` is a load from a global. Read through
+/// a witness table, the whole struct is copied first (≈ 0.2 µs, see `linalg-bench`).
 public struct BLASRoutines<Scalar>: Sendable {
     // MARK: - Identity
     /// `"s"` or `"d"`, the BLAS prefix, used in error messages (`dsyevd`).

@@ -11,11 +11,13 @@ extension Matrix {
     /// A matrix of the same shape with `transform` applied to every element.
     @inlinable
     public func map(_ transform: (Scalar) throws -> Scalar) rethrows -> Matrix {
-        var result = self
-        try result.storage.withUnsafeMutableBufferPointer { buffer in
-            for index in buffer.indices { buffer[index] = try transform(buffer[index]) }
+        let result = try elements.withUnsafeBufferPointer { source in
+            try [Scalar](unsafeUninitializedCapacity: source.count) { target, initialized in
+                for index in 0..<source.count { target[index] = try transform(source[index]) }
+                initialized = source.count
+            }
         }
-        return result
+        return Matrix(rows: rows, columns: columns, elements: result)
     }
 
     /// The element-wise combination `combine(self[i, j], other[i, j])`.
@@ -24,13 +26,15 @@ extension Matrix {
     public func combined(with other: Matrix, _ combine: (Scalar, Scalar) throws -> Scalar) rethrows -> Matrix {
         precondition(rows == other.rows && columns == other.columns,
                      "Element-wise operation on \(shapeDescription) and \(other.shapeDescription) matrices")
-        var result = self
-        try result.storage.withUnsafeMutableBufferPointer { target in
-            try other.elements.withUnsafeBufferPointer { source in
-                for index in target.indices { target[index] = try combine(target[index], source[index]) }
+        let result = try elements.withUnsafeBufferPointer { left in
+            try other.elements.withUnsafeBufferPointer { right in
+                try [Scalar](unsafeUninitializedCapacity: left.count) { target, initialized in
+                    for index in 0..<left.count { target[index] = try combine(left[index], right[index]) }
+                    initialized = left.count
+                }
             }
         }
-        return result
+        return Matrix(rows: rows, columns: columns, elements: result)
     }
 
     /// Applies `combine(self[i, j], other[i, j])` in place.
@@ -131,13 +135,42 @@ extension Matrix {
     /// The smallest element, or `nil` for an empty matrix. NaN elements are ignored.
     public func minElement() -> Scalar? { elements.filter { !$0.isNaN }.min() }
 
-    /// The largest absolute value of an element (∞-norm of the elements); 0 when empty.
+    /// The largest absolute value of an element (∞-norm of the elements); 0 when
+    /// empty. NaN elements are ignored (see ``isFinite``).
     @inlinable
-    public func maxAbsoluteElement() -> Scalar {
+    public func maxAbsoluteElement() -> Scalar { finiteAndLargestMagnitude().largest }
+
+    /// Whether every element is finite, and max|aᵢⱼ| over the non-NaN elements,
+    /// in one pass with eight independent lanes (one running maximum would wait
+    /// on each comparison). `x·0` is 0 for finite x and NaN for NaN or ±∞, so the
+    /// lanes' sums of `x·0` are 0 exactly when every element is finite.
+    @inlinable
+    func finiteAndLargestMagnitude() -> (allFinite: Bool, largest: Scalar) {
         elements.withUnsafeBufferPointer { buffer in
-            var largest: Scalar = 0
-            for value in buffer { largest = Swift.max(largest, abs(value)) }
-            return largest
+            var zero: (Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0, 0, 0, 0, 0)
+            var top: (Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0, 0, 0, 0, 0)
+            let blocked = buffer.count - buffer.count % 8
+            var index = 0
+            while index < blocked {
+                let x0 = buffer[index], x1 = buffer[index + 1], x2 = buffer[index + 2], x3 = buffer[index + 3]
+                let x4 = buffer[index + 4], x5 = buffer[index + 5], x6 = buffer[index + 6], x7 = buffer[index + 7]
+                zero.0 += x0 * 0; zero.1 += x1 * 0; zero.2 += x2 * 0; zero.3 += x3 * 0
+                zero.4 += x4 * 0; zero.5 += x5 * 0; zero.6 += x6 * 0; zero.7 += x7 * 0
+                top.0 = Swift.max(top.0, abs(x0)); top.1 = Swift.max(top.1, abs(x1))
+                top.2 = Swift.max(top.2, abs(x2)); top.3 = Swift.max(top.3, abs(x3))
+                top.4 = Swift.max(top.4, abs(x4)); top.5 = Swift.max(top.5, abs(x5))
+                top.6 = Swift.max(top.6, abs(x6)); top.7 = Swift.max(top.7, abs(x7))
+                index += 8
+            }
+            var check = ((zero.0 + zero.1) + (zero.2 + zero.3)) + ((zero.4 + zero.5) + (zero.6 + zero.7))
+            var largest = Swift.max(Swift.max(Swift.max(top.0, top.1), Swift.max(top.2, top.3)),
+                                    Swift.max(Swift.max(top.4, top.5), Swift.max(top.6, top.7)))
+            while index < buffer.count {
+                check += buffer[index] * 0
+                largest = Swift.max(largest, abs(buffer[index]))
+                index += 1
+            }
+            return (check == 0, largest)
         }
     }
 
@@ -148,9 +181,7 @@ extension Matrix {
 
     /// Whether every element is finite (no NaN, no ±∞).
     @inlinable
-    public var isFinite: Bool {
-        elements.withUnsafeBufferPointer { buffer in buffer.allSatisfy { $0.isFinite } }
-    }
+    public var isFinite: Bool { finiteAndLargestMagnitude().allFinite }
 
     /// The first element that is NaN or ±∞, as (row, column, value), or `nil`.
     public func firstNonFiniteElement() -> (row: Int, column: Int, value: Scalar)? {

@@ -159,6 +159,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     public var trace: Scalar { diagonal.reduce(0, +) }
 
     /// The transpose, a columns×rows matrix.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public func transposed() -> Matrix {
         if rows <= 1 || columns <= 1 { return Matrix(rows: columns, columns: rows, elements: elements) }
         var result = [Scalar](repeating: 0, count: count)

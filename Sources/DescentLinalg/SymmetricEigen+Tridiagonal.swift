@@ -14,6 +14,8 @@ extension SymmetricEigen {
     /// - Throws: ``LinalgError/nonFinite(routine:row:column:value:)`` (row, column in T),
     ///   ``LinalgError/didNotConverge(routine:info:)``.
     /// - Precondition: `offDiagonal.count == max(0, diagonal.count − 1)`.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public init(tridiagonalWithDiagonal diagonal: [Scalar], offDiagonal: [Scalar],
                 selecting selection: Selection = .all, computeVectors: Bool = true) throws(LinalgError) {
         let n = diagonal.count

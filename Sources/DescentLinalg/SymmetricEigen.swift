@@ -52,6 +52,8 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
     ///   ``LinalgError/didNotConverge(routine:info:)`` if LAPACK fails.
     /// - Precondition: a `.largest`/`.smallest` count or `.indices` range lies within 0…n.
     /// - Complexity: O(n³) for all pairs; O(n³) reduction plus O(n·k) for k selected pairs.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public init(of a: Matrix<Scalar>, selecting selection: Selection = .all,
                 computeVectors: Bool = true, symmetryTolerance: Scalar? = nil) throws(LinalgError) {
         let n = a.rows
@@ -125,7 +127,8 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         try checkLAPACK(info, routine: routine, arguments: ["layout", "jobz", "uplo", "n", "a", "lda", "w"]) {
             .didNotConverge(routine: routine, info: $0)
         }
-        let vectors = computeVectors ? Matrix(rows: n, columns: n, elements: work).transposed() : nil
+        if computeVectors { work.withUnsafeMutableBufferPointer { transposeSquareInPlace($0, order: n) } }
+        let vectors = computeVectors ? Matrix(rows: n, columns: n, elements: work) : nil
         return Self(values: values, vectors: vectors)
     }
 
@@ -173,5 +176,23 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
             vectors = Matrix(rows: m, columns: n, elements: Array(z[0 ..< m * n])).transposed()
         }
         return Self(values: Array(values[0..<m]), vectors: vectors)
+    }
+}
+
+/// Transposes an n×n matrix in place, tile by tile so both the row and the column reads stay in cache.
+func transposeSquareInPlace<Scalar>(_ a: UnsafeMutableBufferPointer<Scalar>, order n: Int) {
+    let block = 32
+    for i0 in stride(from: 0, to: n, by: block) {
+        let iEnd = Swift.min(i0 + block, n)
+        for j0 in stride(from: i0, to: n, by: block) {
+            let jEnd = Swift.min(j0 + block, n)
+            for i in i0..<iEnd {
+                var j = Swift.max(j0, i + 1)
+                while j < jEnd {
+                    a.swapAt(i * n + j, j * n + i)
+                    j += 1
+                }
+            }
+        }
     }
 }
