@@ -19,6 +19,11 @@ func hessianSpectrum(_ x: Matrix<Double>) throws -> SymmetricEigen<Double> {
     try SymmetricEigen(of: syrk(x, transposing: true, alpha: 1 / Double(x.rows)), computeVectors: false)
 }
 
+struct DemoError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 func format(_ value: Double) -> String { String(format: "%10.3g", value) }
 
 func gemmThroughput<S: BLASScalar>(_: S.Type, n: Int) -> Double {
@@ -42,6 +47,10 @@ func run() throws {
     let data = table.matrix
     let features = data.columns(0..<(data.columns - 1))
     let (n, d) = (features.rows, features.columns)
+    guard d >= 1, n >= 2 else {
+        throw DemoError("\(path) has \(n) rows and \(data.columns) columns; the demo needs at least 2 rows "
+            + "and at least 2 columns (features, then the target in the last column)")
+    }
     print("Descent: linear algebra on real data")
     print("\(path): \(n) examples × \(d) features (target '\(table.header?.last ?? "last column")' left out)\n")
 
@@ -60,17 +69,18 @@ func run() throws {
         let (smallest, largest) = (spectrum.values.first ?? .nan, spectrum.values.last ?? .nan)
         print("   \(name.padding(toLength: 24, withPad: " ", startingAt: 0))\(format(smallest)) \(format(largest)) \(format(spectrum.conditionNumber))")
     }
-    print("   Gradient descent needs about κ·ln(1/ε) steps at η = 1/λmax (THEORY.md §1):")
+    print("   Gradient descent needs about κ·ln(1/ε) steps at η = 1/λmax (docs/linear-algebra.md):")
     print("   standardizing the inputs is the cheapest speed-up there is.\n")
 
     // 2. Principal directions: the top eigenpairs only (dsyevr), no full spectrum.
     let covariance = syrk(standardized, transposing: true, alpha: 1 / Double(n))
-    let top = try SymmetricEigen(of: covariance, selecting: .largest(3))
+    let top = try SymmetricEigen(of: covariance, selecting: .largest(min(3, d)))
     let total = covariance.trace
-    print("2. Top 3 eigenpairs of the standardized covariance (dsyevr, selected range)")
+    print("2. Top \(min(3, d)) eigenpairs of the standardized covariance (dsyevr, selected range)")
+    guard let vectors = top.vectors else { return }
     for (rank, index) in top.values.indices.reversed().enumerated() {
-        let vector = top.vectors!.column(index).elements
-        let heaviest = vector.indices.max { abs(vector[$0]) < abs(vector[$1]) }!
+        let vector = vectors.column(index).elements
+        let heaviest = vector.indices.max { abs(vector[$0]) < abs(vector[$1]) } ?? 0
         let name = table.header?[heaviest] ?? "feature \(heaviest)"
         print(String(format: "   λ%d = %6.3f  (%4.1f%% of the variance; heaviest feature: %@)",
                      rank + 1, top.values[index], 100 * top.values[index] / total, name))
