@@ -6,11 +6,11 @@ import PackageDescription
 let package = Package(
     name: "Descent",
     products: [
-        .library(name: "Descent", targets: ["Descent"]),
+        .library(name: "Descent", targets: ["Descent"])
     ],
     dependencies: [
         // RealModule (the `Real` protocol) and ComplexModule (eigenvalues of non-symmetric matrices).
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1")
     ],
     targets: [
         // The only target that sees C. Paths come from pkg-config; on Debian the

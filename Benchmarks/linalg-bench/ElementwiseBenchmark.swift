@@ -20,8 +20,10 @@ let unspecializedRatio = 3.0
 func elementwiseTable(count: Int) -> ResultTable {
     ResultTable(
         title: "Element-wise, \(count) elements: library `Matrix` code vs hand-written loops over arrays",
-        header: ["operation", "type", "ours (median)", "hand-written (median)", "ours GB/s", "ours/hand-written",
-                 "paired ratios: median (IQR)", "samples × calls", "target", "result"])
+        header: [
+            "operation", "type", "ours (median)", "hand-written (median)", "ours GB/s", "ours/hand-written",
+            "paired ratios: median (IQR)", "samples × calls", "target", "result",
+        ])
 }
 
 // MARK: - Hand-written baselines
@@ -111,11 +113,12 @@ func appendElementwiseRow(
     if verdict == .fail {
         verdictText += ratio > unspecializedRatio ? " (not specialized)" : " (specialized, extra work)"
     }
-    table.append([
-        operation, type, duration(samples.oursMedian), duration(samples.baselineMedian),
-        fixed(bytes / samples.oursMedian * 1e-9, 1), fixed(ratio, 3), pairedRatioSummary(samples),
-        "\(samples.ours.count) × \(samples.callsPerSample)", target?.text ?? "(reference)", verdictText,
-    ], verdict: verdict)
+    table.append(
+        [
+            operation, type, duration(samples.oursMedian), duration(samples.baselineMedian),
+            fixed(bytes / samples.oursMedian * 1e-9, 1), fixed(ratio, 3), pairedRatioSummary(samples),
+            "\(samples.ours.count) × \(samples.callsPerSample)", target?.text ?? "(reference)", verdictText,
+        ], verdict: verdict)
 }
 
 /// Runs the checks for both types on square matrices of `count` elements.
@@ -137,22 +140,28 @@ func benchmarkElementwise(count: Int, policy: MeasurementPolicy, seed: UInt64, i
     precondition(aFloat.sum() == handWrittenTotal(aFloats), "sum() (Float) disagrees")
 
     let n = Double(count)
-    appendElementwiseRow("`a + b`", type: "Double", bytes: 24 * n, target: elementwiseTarget, policy: policy,
-                         ours: { blackHole((aDouble + bDouble)[side - 1, side - 1]) },
-                         handWritten: { blackHole(handWrittenSum(aDoubles, bDoubles)[count - 1]) }, into: &table)
-    appendElementwiseRow("`a + b`", type: "Float", bytes: 12 * n, target: elementwiseTarget, policy: policy,
-                         ours: { blackHole((aFloat + bFloat)[side - 1, side - 1]) },
-                         handWritten: { blackHole(handWrittenSum(aFloats, bFloats)[count - 1]) }, into: &table)
-    appendElementwiseRow("`a.sum()`", type: "Double", bytes: 8 * n, target: elementwiseTarget, policy: policy,
-                         ours: { blackHole(aDouble.sum()) },
-                         handWritten: { blackHole(handWrittenTotal(aDoubles)) }, into: &table)
-    appendElementwiseRow("`a.sum()`", type: "Float", bytes: 4 * n, target: elementwiseTarget, policy: policy,
-                         ours: { blackHole(aFloat.sum()) },
-                         handWritten: { blackHole(handWrittenTotal(aFloats)) }, into: &table)
-    appendElementwiseRow("`a + b`, forced unspecialized", type: "Double", bytes: 24 * n, target: nil, policy: policy,
-                         ours: { blackHole(unspecializedAdd(aDouble, bDouble)[side - 1, side - 1]) },
-                         handWritten: { blackHole(handWrittenSum(aDoubles, bDoubles)[count - 1]) }, into: &table)
-    appendElementwiseRow("`a.sum()`, forced unspecialized", type: "Double", bytes: 8 * n, target: nil, policy: policy,
-                         ours: { blackHole(unspecializedTotal(aDouble)) },
-                         handWritten: { blackHole(handWrittenTotal(aDoubles)) }, into: &table)
+    appendElementwiseRow(
+        "`a + b`", type: "Double", bytes: 24 * n, target: elementwiseTarget, policy: policy,
+        ours: { blackHole((aDouble + bDouble)[side - 1, side - 1]) },
+        handWritten: { blackHole(handWrittenSum(aDoubles, bDoubles)[count - 1]) }, into: &table)
+    appendElementwiseRow(
+        "`a + b`", type: "Float", bytes: 12 * n, target: elementwiseTarget, policy: policy,
+        ours: { blackHole((aFloat + bFloat)[side - 1, side - 1]) },
+        handWritten: { blackHole(handWrittenSum(aFloats, bFloats)[count - 1]) }, into: &table)
+    appendElementwiseRow(
+        "`a.sum()`", type: "Double", bytes: 8 * n, target: elementwiseTarget, policy: policy,
+        ours: { blackHole(aDouble.sum()) },
+        handWritten: { blackHole(handWrittenTotal(aDoubles)) }, into: &table)
+    appendElementwiseRow(
+        "`a.sum()`", type: "Float", bytes: 4 * n, target: elementwiseTarget, policy: policy,
+        ours: { blackHole(aFloat.sum()) },
+        handWritten: { blackHole(handWrittenTotal(aFloats)) }, into: &table)
+    appendElementwiseRow(
+        "`a + b`, forced unspecialized", type: "Double", bytes: 24 * n, target: nil, policy: policy,
+        ours: { blackHole(unspecializedAdd(aDouble, bDouble)[side - 1, side - 1]) },
+        handWritten: { blackHole(handWrittenSum(aDoubles, bDoubles)[count - 1]) }, into: &table)
+    appendElementwiseRow(
+        "`a.sum()`, forced unspecialized", type: "Double", bytes: 8 * n, target: nil, policy: policy,
+        ours: { blackHole(unspecializedTotal(aDouble)) },
+        handWritten: { blackHole(handWrittenTotal(aDoubles)) }, into: &table)
 }

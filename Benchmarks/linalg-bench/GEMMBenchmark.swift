@@ -15,8 +15,10 @@ let gemmTarget = RatioTarget(maximumRatio: 1.03)
 func gemmTable() -> ResultTable {
     ResultTable(
         title: "GEMM: `gemm(a, b, into: &c)` vs `cblas_?gemm` (C = A·B, n×n)",
-        header: ["type", "n", "ours (median)", "direct (median)", "ours GFLOP/s", "direct GFLOP/s",
-                 "ours/direct", "paired ratios: median (IQR)", "samples × calls", "target", "result"])
+        header: [
+            "type", "n", "ours (median)", "direct (median)", "ours GFLOP/s", "direct GFLOP/s",
+            "ours/direct", "paired ratios: median (IQR)", "samples × calls", "target", "result",
+        ])
 }
 
 /// Measures one size and appends its row.
@@ -58,19 +60,21 @@ func benchmarkGEMM<Scalar: DirectRoutines>(
                 baseline: { Scalar.directGEMM(n: size, a: aStart, b: bStart, c: cStart) })
         }
     }
-    precondition(c.elements.withUnsafeBufferPointer { $0.baseAddress } == UnsafePointer(cStart),
-                 "gemm \(Scalar.self) n = \(n): the output buffer moved during timing")
+    precondition(
+        c.elements.withUnsafeBufferPointer { $0.baseAddress } == UnsafePointer(cStart),
+        "gemm \(Scalar.self) n = \(n): the output buffer moved during timing")
     precondition(c.elements == expected, "gemm \(Scalar.self) n = \(n): results changed during timing")
     blackHole(c[n - 1, n - 1])
 
     let flops = 2 * Double(n) * Double(n) * Double(n)
     let ratio = samples.ratioOfMedians
     let applies = n >= gemmTargetFromSize
-    table.append([
-        "\(Scalar.self)", "\(n)", duration(samples.oursMedian), duration(samples.baselineMedian),
-        fixed(flops / samples.oursMedian * 1e-9, 1), fixed(flops / samples.baselineMedian * 1e-9, 1),
-        fixed(ratio, 3), pairedRatioSummary(samples), "\(samples.ours.count) × \(samples.callsPerSample)",
-        applies ? gemmTarget.text : "(n < \(gemmTargetFromSize))",
-        applies ? gemmTarget.verdict(ratio).text : Verdict.informational.text,
-    ], verdict: applies ? gemmTarget.verdict(ratio) : .informational)
+    table.append(
+        [
+            "\(Scalar.self)", "\(n)", duration(samples.oursMedian), duration(samples.baselineMedian),
+            fixed(flops / samples.oursMedian * 1e-9, 1), fixed(flops / samples.baselineMedian * 1e-9, 1),
+            fixed(ratio, 3), pairedRatioSummary(samples), "\(samples.ours.count) × \(samples.callsPerSample)",
+            applies ? gemmTarget.text : "(n < \(gemmTargetFromSize))",
+            applies ? gemmTarget.verdict(ratio).text : Verdict.informational.text,
+        ], verdict: applies ? gemmTarget.verdict(ratio) : .informational)
 }

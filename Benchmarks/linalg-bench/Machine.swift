@@ -92,7 +92,8 @@ struct CompetingLoadMonitor {
     /// This process's user + system time, in clock ticks (fields 14 and 15 of /proc/self/stat).
     private static func ownTicks() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let end = text.lastIndex(of: ")") else { return 0 }
+            let end = text.lastIndex(of: ")")
+        else { return 0 }
         let fields = text[text.index(after: end)...].split(separator: " ")  // fields[0] is field 3 (state)
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return user + system
@@ -105,7 +106,8 @@ private struct CPUTimes {
 
     static func read() -> CPUTimes {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return CPUTimes() }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return CPUTimes() }
         let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard values.count >= 8 else { return CPUTimes() }
         // user nice system idle iowait irq softirq steal (guest time is already inside user).

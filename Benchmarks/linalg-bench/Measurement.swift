@@ -85,7 +85,8 @@ func measurePair(policy: MeasurementPolicy, ours: () -> Void, baseline: () -> Vo
     var baselineTotal = 0.0
     while samples.ours.count < policy.maximumRepetitions
         && (samples.ours.count < policy.minimumRepetitions
-            || oursTotal < policy.minimumSeconds || baselineTotal < policy.minimumSeconds) {
+            || oursTotal < policy.minimumSeconds || baselineTotal < policy.minimumSeconds)
+    {
         let calls = samples.callsPerSample
         let oursSeconds: Double
         let baselineSeconds: Double

@@ -46,7 +46,8 @@ struct Options {
             case "--only":
                 for name in try value(after: argument).split(separator: ",") {
                     guard let suite = Suite(rawValue: String(name)) else {
-                        throw UsageError("Unknown suite '\(name)'; choose from \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw UsageError(
+                            "Unknown suite '\(name)'; choose from \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     selected.append(suite)
                 }

@@ -16,8 +16,10 @@ let eigenTarget = RatioTarget(maximumRatio: 1.05)
 func eigenTable() -> ResultTable {
     ResultTable(
         title: "Symmetric eigen-decomposition: `SymmetricEigen(of:)` vs `LAPACKE_?syevd` (all pairs, vectors)",
-        header: ["type", "n", "ours (median)", "direct (median)", "ours − direct", "ours/direct",
-                 "paired ratios: median (IQR)", "samples", "target", "result"])
+        header: [
+            "type", "n", "ours (median)", "direct (median)", "ours − direct", "ours/direct",
+            "paired ratios: median (IQR)", "samples", "target", "result",
+        ])
 }
 
 /// A symmetric test matrix with eigenvalues spread evenly over (0, 1]: distinct,
@@ -73,11 +75,12 @@ func benchmarkSymmetricEigen<Scalar: DirectRoutines>(
     verifySameDecomposition(ours, values: values, columnMajorVectors: work, n: n)
 
     let ratio = samples.ratioOfMedians
-    table.append([
-        "\(Scalar.self)", "\(n)", duration(samples.oursMedian), duration(samples.baselineMedian),
-        duration(samples.oursMedian - samples.baselineMedian), fixed(ratio, 3), pairedRatioSummary(samples),
-        "\(samples.ours.count)", eigenTarget.text, eigenTarget.verdict(ratio).text,
-    ], verdict: eigenTarget.verdict(ratio))
+    table.append(
+        [
+            "\(Scalar.self)", "\(n)", duration(samples.oursMedian), duration(samples.baselineMedian),
+            duration(samples.oursMedian - samples.baselineMedian), fixed(ratio, 3), pairedRatioSummary(samples),
+            "\(samples.ours.count)", eigenTarget.text, eigenTarget.verdict(ratio).text,
+        ], verdict: eigenTarget.verdict(ratio))
 }
 
 /// Stops the run unless ours equals the direct result bit for bit: same
@@ -95,4 +98,3 @@ private func verifySameDecomposition<Scalar: BLASScalar>(
     }
     precondition(sameVectors, "syevd \(Scalar.self) n = \(n): eigenvectors differ from the direct call")
 }
-

@@ -101,9 +101,10 @@ public func syrk<Scalar: BLASScalar>(
     }
     a.elements.withUnsafeBufferPointer { pa in
         c.storage.withUnsafeMutableBufferPointer { pc in
-            Scalar.routines.syrk(CblasRowMajor, CblasUpper, cblasTranspose(transposing),
-                                 blasInt(n, "n"), blasInt(k, "k"), alpha, pa.baseAddress, a.leadingDimension,
-                                 beta, pc.baseAddress, blasInt(n, "ldc"))
+            Scalar.routines.syrk(
+                CblasRowMajor, CblasUpper, cblasTranspose(transposing),
+                blasInt(n, "n"), blasInt(k, "k"), alpha, pa.baseAddress, a.leadingDimension,
+                beta, pc.baseAddress, blasInt(n, "ldc"))
             for i in 0..<n {
                 for j in 0..<i { pc[i * n + j] = pc[j * n + i] }
             }
@@ -139,10 +140,11 @@ public func gemv<Scalar: BLASScalar>(
     a.elements.withUnsafeBufferPointer { pa in
         x.elements.withUnsafeBufferPointer { px in
             y.storage.withUnsafeMutableBufferPointer { py in
-                Scalar.routines.gemv(CblasRowMajor, cblasTranspose(transposing),
-                                     blasInt(a.rows, "rows"), blasInt(a.columns, "columns"),
-                                     alpha, pa.baseAddress, a.leadingDimension, px.baseAddress, 1,
-                                     beta, py.baseAddress, 1)
+                Scalar.routines.gemv(
+                    CblasRowMajor, cblasTranspose(transposing),
+                    blasInt(a.rows, "rows"), blasInt(a.columns, "columns"),
+                    alpha, pa.baseAddress, a.leadingDimension, px.baseAddress, 1,
+                    beta, py.baseAddress, 1)
             }
         }
     }
@@ -161,15 +163,18 @@ public func gemv<Scalar: BLASScalar>(
 public func ger<Scalar: BLASScalar>(
     _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, alpha: Scalar = 1, into a: inout Matrix<Scalar>
 ) {
-    precondition(x.columns == 1 && y.columns == 1, "ger: x (\(x.shapeDescription)) and y (\(y.shapeDescription)) must be column vectors")
-    precondition(a.rows == x.rows && a.columns == y.rows,
-                 "ger: A is \(a.shapeDescription) but x·yᵀ is \(x.rows)×\(y.rows)")
+    precondition(
+        x.columns == 1 && y.columns == 1, "ger: x (\(x.shapeDescription)) and y (\(y.shapeDescription)) must be column vectors")
+    precondition(
+        a.rows == x.rows && a.columns == y.rows,
+        "ger: A is \(a.shapeDescription) but x·yᵀ is \(x.rows)×\(y.rows)")
     if a.count == 0 { return }
     x.elements.withUnsafeBufferPointer { px in
         y.elements.withUnsafeBufferPointer { py in
             a.storage.withUnsafeMutableBufferPointer { pa in
-                Scalar.routines.ger(CblasRowMajor, blasInt(a.rows, "m"), blasInt(a.columns, "n"), alpha,
-                                    px.baseAddress, 1, py.baseAddress, 1, pa.baseAddress, blasInt(a.columns, "lda"))
+                Scalar.routines.ger(
+                    CblasRowMajor, blasInt(a.rows, "m"), blasInt(a.columns, "n"), alpha,
+                    px.baseAddress, 1, py.baseAddress, 1, pa.baseAddress, blasInt(a.columns, "lda"))
             }
         }
     }

@@ -36,49 +36,91 @@ public struct BLASRoutines<Scalar>: Sendable {
     let numpyDescriptor: String
 
     // MARK: - BLAS
-    let gemm: @Sendable (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, Int32, Int32, Int32,
-                         Scalar, UnsafePointer<Scalar>?, Int32, UnsafePointer<Scalar>?, Int32,
-                         Scalar, UnsafeMutablePointer<Scalar>?, Int32) -> Void
-    let gemv: @Sendable (CBLAS_ORDER, CBLAS_TRANSPOSE, Int32, Int32, Scalar, UnsafePointer<Scalar>?, Int32,
-                         UnsafePointer<Scalar>?, Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32) -> Void
-    let ger: @Sendable (CBLAS_ORDER, Int32, Int32, Scalar, UnsafePointer<Scalar>?, Int32,
-                        UnsafePointer<Scalar>?, Int32, UnsafeMutablePointer<Scalar>?, Int32) -> Void
-    let syrk: @Sendable (CBLAS_ORDER, CBLAS_UPLO, CBLAS_TRANSPOSE, Int32, Int32, Scalar,
-                         UnsafePointer<Scalar>?, Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32) -> Void
+    let gemm:
+        @Sendable (
+            CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, Int32, Int32, Int32,
+            Scalar, UnsafePointer<Scalar>?, Int32, UnsafePointer<Scalar>?, Int32,
+            Scalar, UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Void
+    let gemv:
+        @Sendable (
+            CBLAS_ORDER, CBLAS_TRANSPOSE, Int32, Int32, Scalar, UnsafePointer<Scalar>?, Int32,
+            UnsafePointer<Scalar>?, Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Void
+    let ger:
+        @Sendable (
+            CBLAS_ORDER, Int32, Int32, Scalar, UnsafePointer<Scalar>?, Int32,
+            UnsafePointer<Scalar>?, Int32, UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Void
+    let syrk:
+        @Sendable (
+            CBLAS_ORDER, CBLAS_UPLO, CBLAS_TRANSPOSE, Int32, Int32, Scalar,
+            UnsafePointer<Scalar>?, Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Void
     let axpy: @Sendable (Int32, Scalar, UnsafePointer<Scalar>?, Int32, UnsafeMutablePointer<Scalar>?, Int32) -> Void
     let scal: @Sendable (Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32) -> Void
     let dot: @Sendable (Int32, UnsafePointer<Scalar>?, Int32, UnsafePointer<Scalar>?, Int32) -> Scalar
     let nrm2: @Sendable (Int32, UnsafePointer<Scalar>?, Int32) -> Scalar
 
     // MARK: - LAPACK (LAPACKE C interface)
-    let syevd: @Sendable (Int32, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Scalar>?) -> Int32
-    let syevr: @Sendable (Int32, CChar, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                          Scalar, Scalar, Int32, Int32, Scalar, UnsafeMutablePointer<Int32>?,
-                          UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Int32>?) -> Int32
-    let stev: @Sendable (Int32, CChar, Int32, UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?,
-                         UnsafeMutablePointer<Scalar>?, Int32) -> Int32
-    let stebz: @Sendable (CChar, CChar, Int32, Scalar, Scalar, Int32, Int32, Scalar,
-                          UnsafePointer<Scalar>?, UnsafePointer<Scalar>?, UnsafeMutablePointer<Int32>?,
-                          UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Scalar>?,
-                          UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?) -> Int32
-    let stein: @Sendable (Int32, Int32, UnsafePointer<Scalar>?, UnsafePointer<Scalar>?, Int32,
-                          UnsafePointer<Scalar>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?,
-                          UnsafeMutablePointer<Scalar>?, Int32, UnsafeMutablePointer<Int32>?) -> Int32
-    let geqrf: @Sendable (Int32, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Scalar>?) -> Int32
-    let orgqr: @Sendable (Int32, Int32, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafePointer<Scalar>?) -> Int32
+    let syevd:
+        @Sendable (
+            Int32, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?
+        ) -> Int32
+    let syevr:
+        @Sendable (
+            Int32, CChar, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            Scalar, Scalar, Int32, Int32, Scalar, UnsafeMutablePointer<Int32>?,
+            UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Int32>?
+        ) -> Int32
+    let stev:
+        @Sendable (
+            Int32, CChar, Int32, UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?,
+            UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Int32
+    let stebz:
+        @Sendable (
+            CChar, CChar, Int32, Scalar, Scalar, Int32, Int32, Scalar,
+            UnsafePointer<Scalar>?, UnsafePointer<Scalar>?, UnsafeMutablePointer<Int32>?,
+            UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Scalar>?,
+            UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?
+        ) -> Int32
+    let stein:
+        @Sendable (
+            Int32, Int32, UnsafePointer<Scalar>?, UnsafePointer<Scalar>?, Int32,
+            UnsafePointer<Scalar>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?,
+            UnsafeMutablePointer<Scalar>?, Int32, UnsafeMutablePointer<Int32>?
+        ) -> Int32
+    let geqrf:
+        @Sendable (
+            Int32, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?
+        ) -> Int32
+    let orgqr:
+        @Sendable (
+            Int32, Int32, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafePointer<Scalar>?
+        ) -> Int32
     let potrf: @Sendable (Int32, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32) -> Int32
-    let potrs: @Sendable (Int32, CChar, Int32, Int32, UnsafePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Scalar>?, Int32) -> Int32
-    let gesdd: @Sendable (Int32, CChar, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?, Int32,
-                          UnsafeMutablePointer<Scalar>?, Int32) -> Int32
-    let geev: @Sendable (Int32, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
-                         UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?,
-                         UnsafeMutablePointer<Scalar>?, Int32, UnsafeMutablePointer<Scalar>?, Int32) -> Int32
+    let potrs:
+        @Sendable (
+            Int32, CChar, Int32, Int32, UnsafePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Int32
+    let gesdd:
+        @Sendable (
+            Int32, CChar, Int32, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Int32
+    let geev:
+        @Sendable (
+            Int32, CChar, CChar, Int32, UnsafeMutablePointer<Scalar>?, Int32,
+            UnsafeMutablePointer<Scalar>?, UnsafeMutablePointer<Scalar>?,
+            UnsafeMutablePointer<Scalar>?, Int32, UnsafeMutablePointer<Scalar>?, Int32
+        ) -> Int32
 }
 
 // MARK: - Conformances

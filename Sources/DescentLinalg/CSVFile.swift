@@ -77,7 +77,9 @@ public enum CSVFile {
         from path: String, as scalarType: Scalar.Type = Scalar.self,
         header: HeaderRow = .automatic, separator: Separator = .automatic
     ) throws -> CSVTable<Scalar> {
-        try FileReader.decode(path) { bytes throws(FileProblemError) in try decode(bytes, as: scalarType, header: header, separator: separator) }
+        try FileReader.decode(path) { bytes throws(FileProblemError) in
+            try decode(bytes, as: scalarType, header: header, separator: separator)
+        }
     }
 
     // MARK: - Writing

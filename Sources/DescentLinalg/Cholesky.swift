@@ -44,8 +44,9 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable {
         let routine = routineName("potrs", Scalar.self)
         let info = lower.elements.withUnsafeBufferPointer { pl in
             x.withUnsafeMutableBufferPointer { px in
-                Scalar.routines.potrs(lapackRowMajor, lapackOption("L"), lapackInt(n), lapackInt(b.columns),
-                                      pl.baseAddress, lapackInt(n), px.baseAddress, lapackInt(b.columns))
+                Scalar.routines.potrs(
+                    lapackRowMajor, lapackOption("L"), lapackInt(n), lapackInt(b.columns),
+                    pl.baseAddress, lapackInt(n), px.baseAddress, lapackInt(b.columns))
             }
         }
         try checkLAPACK(info, routine: routine, arguments: ["layout", "uplo", "n", "nrhs", "a", "lda", "b", "ldb"]) {

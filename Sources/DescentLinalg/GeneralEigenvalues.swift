@@ -30,13 +30,17 @@ extension Matrix {
         var unused: [Scalar] = [0]
         let info = work.withUnsafeMutableBufferPointer { pa in
             unused.withUnsafeMutableBufferPointer { pv in
-                Scalar.routines.geev(lapackRowMajor, lapackOption("N"), lapackOption("N"), lapackInt(n), pa.baseAddress,
-                                     lapackInt(n), &real, &imaginary, pv.baseAddress, 1, pv.baseAddress, 1)
+                Scalar.routines.geev(
+                    lapackRowMajor, lapackOption("N"), lapackOption("N"), lapackInt(n), pa.baseAddress,
+                    lapackInt(n), &real, &imaginary, pv.baseAddress, 1, pv.baseAddress, 1)
             }
         }
-        try checkLAPACK(info, routine: routine, arguments: [
-            "layout", "jobvl", "jobvr", "n", "a", "lda", "wr", "wi", "vl", "ldvl", "vr", "ldvr",
-        ]) { .didNotConverge(routine: routine, info: $0) }
+        try checkLAPACK(
+            info, routine: routine,
+            arguments: [
+                "layout", "jobvl", "jobvr", "n", "a", "lda", "wr", "wi", "vl", "ldvl", "vr", "ldvr",
+            ]
+        ) { .didNotConverge(routine: routine, info: $0) }
         return zip(real, imaginary).map { Complex($0, $1) }.sorted { lhs, rhs in
             if lhs.length != rhs.length { return lhs.length > rhs.length }
             if lhs.real != rhs.real { return lhs.real > rhs.real }

@@ -74,8 +74,9 @@ extension Matrix {
         let relative = tolerance ?? Self.defaultSymmetryTolerance
         if largestAsymmetry() > relative * largest {
             let worst = worstAsymmetry()
-            throw .notSymmetric(routine: routine, row: worst.row, column: worst.column,
-                                difference: Double(worst.difference), tolerance: Double(relative))
+            throw .notSymmetric(
+                routine: routine, row: worst.row, column: worst.column,
+                difference: Double(worst.difference), tolerance: Double(relative))
         }
     }
 

@@ -70,7 +70,8 @@ extension LinalgError: CustomStringConvertible {
             return "\(routine): the matrix is not positive definite (its leading minor of order \(order) is not); "
                 + "check the matrix, or add a multiple of the identity"
         case let .didNotConverge(routine, info):
-            return "\(routine): LAPACK did not converge (info = \(info)); the matrix may be badly scaled or contain extreme values"
+            return
+                "\(routine): LAPACK did not converge (info = \(info)); the matrix may be badly scaled or contain extreme values"
         case let .outOfMemory(routine):
             return "\(routine): LAPACK could not allocate its workspace; the matrix is too large for the available memory"
         case let .file(path, problem):
@@ -101,7 +102,8 @@ extension FileProblem: CustomStringConvertible {
         case let .raggedRow(line, expected, found):
             return "line \(line) has \(found) cells, but the first row has \(expected)"
         case let .nonNumericCell(line, column, text):
-            return text.isEmpty ? "line \(line), column \(column) is empty; every cell must be a number"
+            return text.isEmpty
+                ? "line \(line), column \(column) is empty; every cell must be a number"
                 : "line \(line), column \(column): '\(text)' is not a number"
         case let .indexOutOfRange(line, row, column, rows, columns):
             return "line \(line): entry (\(row), \(column)) is outside the declared \(rows)×\(columns) size"

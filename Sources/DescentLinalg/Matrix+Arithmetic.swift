@@ -24,8 +24,9 @@ extension Matrix {
     /// - Precondition: both matrices have the same shape.
     @inlinable
     public func combined(with other: Matrix, _ combine: (Scalar, Scalar) throws -> Scalar) rethrows -> Matrix {
-        precondition(rows == other.rows && columns == other.columns,
-                     "Element-wise operation on \(shapeDescription) and \(other.shapeDescription) matrices")
+        precondition(
+            rows == other.rows && columns == other.columns,
+            "Element-wise operation on \(shapeDescription) and \(other.shapeDescription) matrices")
         let result = try elements.withUnsafeBufferPointer { left in
             try other.elements.withUnsafeBufferPointer { right in
                 try [Scalar](unsafeUninitializedCapacity: left.count) { target, initialized in
@@ -40,8 +41,9 @@ extension Matrix {
     /// Applies `combine(self[i, j], other[i, j])` in place.
     @inlinable
     public mutating func formCombination(with other: Matrix, _ combine: (Scalar, Scalar) -> Scalar) {
-        precondition(rows == other.rows && columns == other.columns,
-                     "Element-wise operation on \(shapeDescription) and \(other.shapeDescription) matrices")
+        precondition(
+            rows == other.rows && columns == other.columns,
+            "Element-wise operation on \(shapeDescription) and \(other.shapeDescription) matrices")
         storage.withUnsafeMutableBufferPointer { target in
             other.elements.withUnsafeBufferPointer { source in
                 for index in target.indices { target[index] = combine(target[index], source[index]) }
@@ -163,8 +165,9 @@ extension Matrix {
                 index += 8
             }
             var check = ((zero.0 + zero.1) + (zero.2 + zero.3)) + ((zero.4 + zero.5) + (zero.6 + zero.7))
-            var largest = Swift.max(Swift.max(Swift.max(top.0, top.1), Swift.max(top.2, top.3)),
-                                    Swift.max(Swift.max(top.4, top.5), Swift.max(top.6, top.7)))
+            var largest = Swift.max(
+                Swift.max(Swift.max(top.0, top.1), Swift.max(top.2, top.3)),
+                Swift.max(Swift.max(top.4, top.5), Swift.max(top.6, top.7)))
             while index < buffer.count {
                 check += buffer[index] * 0
                 largest = Swift.max(largest, abs(buffer[index]))

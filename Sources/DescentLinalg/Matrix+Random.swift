@@ -51,8 +51,9 @@ extension Matrix {
     /// - Precondition: `basis` is n×n with n = `eigenvalues.count`.
     public static func symmetric(eigenvalues: [Scalar], basis: Matrix) throws(LinalgError) -> Matrix {
         let n = eigenvalues.count
-        precondition(basis.rows == n && basis.columns == n,
-                     "symmetric(eigenvalues:basis:): \(n) eigenvalues need an \(n)×\(n) basis, got \(basis.shapeDescription)")
+        precondition(
+            basis.rows == n && basis.columns == n,
+            "symmetric(eigenvalues:basis:): \(n) eigenvalues need an \(n)×\(n) basis, got \(basis.shapeDescription)")
         if let i = eigenvalues.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(routine: "symmetric(eigenvalues:basis:)", row: i, column: i, value: Double(eigenvalues[i]))
         }

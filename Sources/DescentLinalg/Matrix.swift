@@ -34,8 +34,9 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     @inlinable
     public init(rows: Int, columns: Int, elements: [Scalar]) {
         precondition(rows >= 0 && columns >= 0, "Matrix shape \(rows)×\(columns) has a negative dimension")
-        precondition(elements.count == rows * columns,
-                     "Matrix \(rows)×\(columns) needs \(rows * columns) elements, got \(elements.count)")
+        precondition(
+            elements.count == rows * columns,
+            "Matrix \(rows)×\(columns) needs \(rows * columns) elements, got \(elements.count)")
         self.rows = rows
         self.columns = columns
         self.storage = elements
@@ -44,7 +45,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     /// A matrix with every element equal to `value` (zeros by default).
     @inlinable
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
-        self.init(rows: rows, columns: columns, elements: Array(repeating: value, count: Swift.max(0, rows) * Swift.max(0, columns)))
+        self.init(
+            rows: rows, columns: columns, elements: Array(repeating: value, count: Swift.max(0, rows) * Swift.max(0, columns)))
     }
 
     /// A matrix from nested rows: `Matrix([[1, 2], [3, 4]])`.
@@ -112,13 +114,15 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) is outside a \(rows)×\(columns) matrix")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Index (\(row), \(column)) is outside a \(rows)×\(columns) matrix")
             return elements[row * columns + column]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) is outside a \(rows)×\(columns) matrix")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Index (\(row), \(column)) is outside a \(rows)×\(columns) matrix")
             storage[row * columns + column] = newValue
         }
     }
@@ -126,7 +130,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     /// Row `index` as a 1×columns matrix.
     public func row(_ index: Int) -> Matrix {
         precondition(index >= 0 && index < rows, "Row \(index) is outside a \(shapeDescription) matrix")
-        return Matrix(row: Array(elements[index * columns ..< (index + 1) * columns]))
+        return Matrix(row: Array(elements[index * columns..<(index + 1) * columns]))
     }
 
     /// Column `index` as a rows×1 matrix.
@@ -137,16 +141,19 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
 
     /// The rows in `range`, as a matrix.
     public func rows(_ range: Range<Int>) -> Matrix {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rows,
-                     "Rows \(range) are outside a \(shapeDescription) matrix")
-        return Matrix(rows: range.count, columns: columns,
-                      elements: Array(elements[range.lowerBound * columns ..< range.upperBound * columns]))
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= rows,
+            "Rows \(range) are outside a \(shapeDescription) matrix")
+        return Matrix(
+            rows: range.count, columns: columns,
+            elements: Array(elements[range.lowerBound * columns..<range.upperBound * columns]))
     }
 
     /// The columns in `range`, as a matrix.
     public func columns(_ range: Range<Int>) -> Matrix {
-        precondition(range.lowerBound >= 0 && range.upperBound <= columns,
-                     "Columns \(range) are outside a \(shapeDescription) matrix")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= columns,
+            "Columns \(range) are outside a \(shapeDescription) matrix")
         return Matrix(rows: rows, columns: range.count) { i, j in elements[i * columns + range.lowerBound + j] }
     }
 
@@ -184,8 +191,9 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
 
     /// The same elements read as a matrix of another shape (row-major order is kept).
     public func reshaped(rows newRows: Int, columns newColumns: Int) -> Matrix {
-        precondition(newRows * newColumns == count,
-                     "Cannot reshape \(shapeDescription) (\(count) elements) to \(newRows)×\(newColumns)")
+        precondition(
+            newRows * newColumns == count,
+            "Cannot reshape \(shapeDescription) (\(count) elements) to \(newRows)×\(newColumns)")
         return Matrix(rows: newRows, columns: newColumns, elements: elements)
     }
 

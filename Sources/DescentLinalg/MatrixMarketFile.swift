@@ -151,9 +151,10 @@ public enum MatrixMarketFile {
         // matrix must still fit in memory, or the allocation would crash.
         let denseBytes = Double(rows) * Double(columns) * Double(MemoryLayout<Scalar>.stride)
         if format == .coordinate, denseBytes > physicalMemoryBytes() {
-            throw FileProblemError(.malformedHeader(
-                "line \(sizeLine.number): a \(rows)×\(columns) matrix needs \(gigabytes(denseBytes)) GB stored densely, "
-                    + "more than this machine's \(gigabytes(physicalMemoryBytes())) GB; Descent stores matrices densely"))
+            throw FileProblemError(
+                .malformedHeader(
+                    "line \(sizeLine.number): a \(rows)×\(columns) matrix needs \(gigabytes(denseBytes)) GB stored densely, "
+                        + "more than this machine's \(gigabytes(physicalMemoryBytes())) GB; Descent stores matrices densely"))
         }
         switch format {
         case .array:

@@ -30,11 +30,12 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
         let k = Swift.min(m, n)
         let routine = routineName("gesdd", Scalar.self)
         try a.requireFinite(routine)
-        let (job, uColumns, vtRows): (Unicode.Scalar, Int, Int) = switch vectors {
-        case .none: ("N", 0, 0)
-        case .thin: ("S", k, k)
-        case .full: ("A", m, n)
-        }
+        let (job, uColumns, vtRows): (Unicode.Scalar, Int, Int) =
+            switch vectors {
+            case .none: ("N", 0, 0)
+            case .thin: ("S", k, k)
+            case .full: ("A", m, n)
+            }
         if k == 0 {
             singularValues = []
             u = vectors == .none ? nil : Matrix.identity(m).columns(0..<uColumns)
@@ -48,15 +49,19 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
         let info = work.withUnsafeMutableBufferPointer { pa in
             uElements.withUnsafeMutableBufferPointer { pu in
                 vtElements.withUnsafeMutableBufferPointer { pv in
-                    Scalar.routines.gesdd(lapackRowMajor, lapackOption(job), lapackInt(m), lapackInt(n), pa.baseAddress,
-                                          lapackInt(n), &sigma, pu.baseAddress, lapackInt(Swift.max(1, uColumns)),
-                                          pv.baseAddress, lapackInt(n))
+                    Scalar.routines.gesdd(
+                        lapackRowMajor, lapackOption(job), lapackInt(m), lapackInt(n), pa.baseAddress,
+                        lapackInt(n), &sigma, pu.baseAddress, lapackInt(Swift.max(1, uColumns)),
+                        pv.baseAddress, lapackInt(n))
                 }
             }
         }
-        try checkLAPACK(info, routine: routine, arguments: [
-            "layout", "jobz", "m", "n", "a", "lda", "s", "u", "ldu", "vt", "ldvt",
-        ]) { .didNotConverge(routine: routine, info: $0) }
+        try checkLAPACK(
+            info, routine: routine,
+            arguments: [
+                "layout", "jobz", "m", "n", "a", "lda", "s", "u", "ldu", "vt", "ldvt",
+            ]
+        ) { .didNotConverge(routine: routine, info: $0) }
         singularValues = sigma
         u = vectors == .none ? nil : Matrix(rows: m, columns: uColumns, elements: uElements)
         vTransposed = vectors == .none ? nil : Matrix(rows: vtRows, columns: n, elements: vtElements)

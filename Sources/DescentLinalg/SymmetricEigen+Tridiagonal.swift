@@ -16,11 +16,15 @@ extension SymmetricEigen {
     /// - Precondition: `offDiagonal.count == max(0, diagonal.count − 1)`.
     @specialized(where Scalar == Double)
     @specialized(where Scalar == Float)
-    public init(tridiagonalWithDiagonal diagonal: [Scalar], offDiagonal: [Scalar],
-                selecting selection: Selection = .all, computeVectors: Bool = true) throws(LinalgError) {
+    public init(
+        tridiagonalWithDiagonal diagonal: [Scalar], offDiagonal: [Scalar],
+        selecting selection: Selection = .all, computeVectors: Bool = true
+    ) throws(LinalgError) {
         let n = diagonal.count
-        precondition(offDiagonal.count == Swift.max(0, n - 1),
-                     "A tridiagonal matrix with \(n) diagonal values has \(Swift.max(0, n - 1)) off-diagonal values, got \(offDiagonal.count)")
+        precondition(
+            offDiagonal.count == Swift.max(0, n - 1),
+            "A tridiagonal matrix with \(n) diagonal values has \(Swift.max(0, n - 1)) off-diagonal values, got \(offDiagonal.count)"
+        )
         let routine = routineName(selection == .all ? "stev" : "stebz", Scalar.self)
         if let i = diagonal.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(routine: routine, row: i, column: i, value: Double(diagonal[i]))
@@ -37,25 +41,31 @@ extension SymmetricEigen {
             self = try Self.tridiagonalAll(diagonal, offDiagonal, computeVectors: computeVectors, routine: routine)
         case let .largest(k):
             precondition(k >= 0 && k <= n, "largest(\(k)) asks for more than the \(n) eigenvalues")
-            self = try Self.tridiagonalSelected(diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                                                first: n - k + 1, last: n, computeVectors: computeVectors, count: k)
+            self = try Self.tridiagonalSelected(
+                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
+                first: n - k + 1, last: n, computeVectors: computeVectors, count: k)
         case let .smallest(k):
             precondition(k >= 0 && k <= n, "smallest(\(k)) asks for more than the \(n) eigenvalues")
-            self = try Self.tridiagonalSelected(diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                                                first: 1, last: k, computeVectors: computeVectors, count: k)
+            self = try Self.tridiagonalSelected(
+                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
+                first: 1, last: k, computeVectors: computeVectors, count: k)
         case let .indices(range):
             precondition(range.lowerBound >= 0 && range.upperBound < n, "Eigenvalue indices \(range) are outside 0…\(n - 1)")
-            self = try Self.tridiagonalSelected(diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                                                first: range.lowerBound + 1, last: range.upperBound + 1,
-                                                computeVectors: computeVectors, count: range.count)
+            self = try Self.tridiagonalSelected(
+                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
+                first: range.lowerBound + 1, last: range.upperBound + 1,
+                computeVectors: computeVectors, count: range.count)
         case let .values(lower, upper):
-            self = try Self.tridiagonalSelected(diagonal, offDiagonal, option: "V", lower: lower, upper: upper,
-                                                first: 0, last: 0, computeVectors: computeVectors, count: lower < upper ? 1 : 0)
+            self = try Self.tridiagonalSelected(
+                diagonal, offDiagonal, option: "V", lower: lower, upper: upper,
+                first: 0, last: 0, computeVectors: computeVectors, count: lower < upper ? 1 : 0)
         }
     }
 
-    private static func tridiagonalAll(_ diagonal: [Scalar], _ offDiagonal: [Scalar], computeVectors: Bool,
-                                       routine: String) throws(LinalgError) -> Self {
+    private static func tridiagonalAll(
+        _ diagonal: [Scalar], _ offDiagonal: [Scalar], computeVectors: Bool,
+        routine: String
+    ) throws(LinalgError) -> Self {
         let n = diagonal.count
         var d = diagonal
         var e = offDiagonal + [0]  // LAPACKE reads max(1, n − 1) values.
@@ -63,8 +73,9 @@ extension SymmetricEigen {
         let info = d.withUnsafeMutableBufferPointer { pd in
             e.withUnsafeMutableBufferPointer { pe in
                 z.withUnsafeMutableBufferPointer { pz in
-                    Scalar.routines.stev(lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackInt(n),
-                                         pd.baseAddress, pe.baseAddress, pz.baseAddress, lapackInt(computeVectors ? n : 1))
+                    Scalar.routines.stev(
+                        lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackInt(n),
+                        pd.baseAddress, pe.baseAddress, pz.baseAddress, lapackInt(computeVectors ? n : 1))
                 }
             }
         }
@@ -91,15 +102,19 @@ extension SymmetricEigen {
         let info = values.withUnsafeMutableBufferPointer { pw in
             blocks.withUnsafeMutableBufferPointer { pb in
                 splits.withUnsafeMutableBufferPointer { ps in
-                    Scalar.routines.stebz(lapackOption(option), lapackOption("B"), lapackInt(n), lower, upper,
-                                          lapackInt(first), lapackInt(last), 2 * Scalar.leastNormalMagnitude,
-                                          diagonal, e, &found, &splitCount, pw.baseAddress, pb.baseAddress, ps.baseAddress)
+                    Scalar.routines.stebz(
+                        lapackOption(option), lapackOption("B"), lapackInt(n), lower, upper,
+                        lapackInt(first), lapackInt(last), 2 * Scalar.leastNormalMagnitude,
+                        diagonal, e, &found, &splitCount, pw.baseAddress, pb.baseAddress, ps.baseAddress)
                 }
             }
         }
-        try checkLAPACK(info, routine: bisection, arguments: [
-            "range", "order", "n", "vl", "vu", "il", "iu", "abstol", "d", "e", "m", "nsplit", "w", "iblock", "isplit",
-        ]) { .didNotConverge(routine: bisection, info: $0) }
+        try checkLAPACK(
+            info, routine: bisection,
+            arguments: [
+                "range", "order", "n", "vl", "vu", "il", "iu", "abstol", "d", "e", "m", "nsplit", "w", "iblock", "isplit",
+            ]
+        ) { .didNotConverge(routine: bisection, info: $0) }
         let m = Int(found)
         let order = (0..<m).sorted { values[$0] < values[$1] }
         let sortedValues = order.map { values[$0] }
@@ -111,13 +126,17 @@ extension SymmetricEigen {
         let inverseIteration = routineName("stein", Scalar.self)
         let steinInfo = z.withUnsafeMutableBufferPointer { pz in
             failures.withUnsafeMutableBufferPointer { pf in
-                Scalar.routines.stein(lapackColumnMajor, lapackInt(n), diagonal, e, found, values, blocks, splits,
-                                      pz.baseAddress, lapackInt(n), pf.baseAddress)
+                Scalar.routines.stein(
+                    lapackColumnMajor, lapackInt(n), diagonal, e, found, values, blocks, splits,
+                    pz.baseAddress, lapackInt(n), pf.baseAddress)
             }
         }
-        try checkLAPACK(steinInfo, routine: inverseIteration, arguments: [
-            "layout", "n", "d", "e", "m", "w", "iblock", "isplit", "z", "ldz", "ifailv",
-        ]) { .didNotConverge(routine: inverseIteration, info: $0) }
+        try checkLAPACK(
+            steinInfo, routine: inverseIteration,
+            arguments: [
+                "layout", "n", "d", "e", "m", "w", "iblock", "isplit", "z", "ldz", "ifailv",
+            ]
+        ) { .didNotConverge(routine: inverseIteration, info: $0) }
         // Column j of the result is LAPACK's vector order[j] (column-major: contiguous).
         let vectors = Matrix(rows: n, columns: m) { i, j in z[order[j] * n + i] }
         return Self(values: sortedValues, vectors: vectors)

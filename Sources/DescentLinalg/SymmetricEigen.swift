@@ -54,8 +54,10 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
     /// - Complexity: O(n³) for all pairs; O(n³) reduction plus O(n·k) for k selected pairs.
     @specialized(where Scalar == Double)
     @specialized(where Scalar == Float)
-    public init(of a: Matrix<Scalar>, selecting selection: Selection = .all,
-                computeVectors: Bool = true, symmetryTolerance: Scalar? = nil) throws(LinalgError) {
+    public init(
+        of a: Matrix<Scalar>, selecting selection: Selection = .all,
+        computeVectors: Bool = true, symmetryTolerance: Scalar? = nil
+    ) throws(LinalgError) {
         let n = a.rows
         let indexRange: ClosedRange<Int>?
         switch selection {
@@ -68,8 +70,9 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
             precondition(k >= 0 && k <= n, "smallest(\(k)) asks for more than the \(n) eigenvalues")
             indexRange = k == 0 ? nil : 0...(k - 1)
         case let .indices(range):
-            precondition(range.lowerBound >= 0 && range.upperBound < n,
-                         "Eigenvalue indices \(range) are outside 0…\(n - 1)")
+            precondition(
+                range.lowerBound >= 0 && range.upperBound < n,
+                "Eigenvalue indices \(range) are outside 0…\(n - 1)")
             indexRange = range
         case .values:
             indexRange = nil
@@ -120,8 +123,9 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         var values = [Scalar](repeating: 0, count: n)
         let info = work.withUnsafeMutableBufferPointer { pa in
             values.withUnsafeMutableBufferPointer { pw in
-                Scalar.routines.syevd(lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackOption("L"),
-                                      lapackInt(n), pa.baseAddress, lapackInt(n), pw.baseAddress)
+                Scalar.routines.syevd(
+                    lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackOption("L"),
+                    lapackInt(n), pa.baseAddress, lapackInt(n), pw.baseAddress)
             }
         }
         try checkLAPACK(info, routine: routine, arguments: ["layout", "jobz", "uplo", "n", "a", "lda", "w"]) {
@@ -135,8 +139,10 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
     private enum Range { case indices(ClosedRange<Int>), values(Scalar, Scalar) }
 
     /// Selected eigenpairs with MRRR.
-    private static func selected(_ a: Matrix<Scalar>, range: Range, computeVectors: Bool,
-                                 routine: String) throws(LinalgError) -> Self {
+    private static func selected(
+        _ a: Matrix<Scalar>, range: Range, computeVectors: Bool,
+        routine: String
+    ) throws(LinalgError) -> Self {
         let n = a.rows
         if n == 0 { return Self(values: [], vectors: computeVectors ? Matrix(rows: 0, columns: 0) : nil) }
         var work = a.elements
@@ -147,7 +153,8 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         var found: Int32 = 0
         let (option, lower, upper, first, last): (Unicode.Scalar, Scalar, Scalar, Int32, Int32)
         switch range {
-        case let .indices(r): (option, lower, upper, first, last) = ("I", 0, 0, lapackInt(r.lowerBound + 1), lapackInt(r.upperBound + 1))
+        case let .indices(r):
+            (option, lower, upper, first, last) = ("I", 0, 0, lapackInt(r.lowerBound + 1), lapackInt(r.upperBound + 1))
         case let .values(l, u): (option, lower, upper, first, last) = ("V", l, u, 0, 0)
         }
         if option == "V" && !(lower < upper) {  // LAPACK rejects an empty interval as an illegal argument.
@@ -166,14 +173,18 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
                 }
             }
         }
-        try checkLAPACK(info, routine: routine, arguments: [
-            "layout", "jobz", "range", "uplo", "n", "a", "lda", "vl", "vu", "il", "iu", "abstol", "m", "w", "z", "ldz", "isuppz",
-        ]) { .didNotConverge(routine: routine, info: $0) }
+        try checkLAPACK(
+            info, routine: routine,
+            arguments: [
+                "layout", "jobz", "range", "uplo", "n", "a", "lda", "vl", "vu", "il", "iu", "abstol", "m", "w", "z", "ldz",
+                "isuppz",
+            ]
+        ) { .didNotConverge(routine: routine, info: $0) }
         let m = Int(found)
         var vectors: Matrix<Scalar>? = nil
         if computeVectors {
             // Column-major n×m read row-major is the m×n matrix whose rows are the vectors.
-            vectors = Matrix(rows: m, columns: n, elements: Array(z[0 ..< m * n])).transposed()
+            vectors = Matrix(rows: m, columns: n, elements: Array(z[0..<m * n])).transposed()
         }
         return Self(values: Array(values[0..<m]), vectors: vectors)
     }

@@ -48,8 +48,9 @@ func run() throws {
     let features = data.columns(0..<(data.columns - 1))
     let (n, d) = (features.rows, features.columns)
     guard d >= 1, n >= 2 else {
-        throw DemoError("\(path) has \(n) rows and \(data.columns) columns; the demo needs at least 2 rows "
-            + "and at least 2 columns (features, then the target in the last column)")
+        throw DemoError(
+            "\(path) has \(n) rows and \(data.columns) columns; the demo needs at least 2 rows "
+                + "and at least 2 columns (features, then the target in the last column)")
     }
     print("Descent: linear algebra on real data")
     print("\(path): \(n) examples × \(d) features (target '\(table.header?.last ?? "last column")' left out)\n")
@@ -67,7 +68,9 @@ func run() throws {
     for (name, x) in [("raw, with a bias column", withBias), ("centred", centred), ("standardized", standardized)] {
         let spectrum = try hessianSpectrum(x)
         let (smallest, largest) = (spectrum.values.first ?? .nan, spectrum.values.last ?? .nan)
-        print("   \(name.padding(toLength: 24, withPad: " ", startingAt: 0))\(format(smallest)) \(format(largest)) \(format(spectrum.conditionNumber))")
+        print(
+            "   \(name.padding(toLength: 24, withPad: " ", startingAt: 0))\(format(smallest)) \(format(largest)) \(format(spectrum.conditionNumber))"
+        )
     }
     print("   Gradient descent needs about κ·ln(1/ε) steps at η = 1/λmax (docs/linear-algebra.md):")
     print("   standardizing the inputs is the cheapest speed-up there is.\n")
@@ -82,15 +85,19 @@ func run() throws {
         let vector = vectors.column(index).elements
         let heaviest = vector.indices.max { abs(vector[$0]) < abs(vector[$1]) } ?? 0
         let name = table.header?[heaviest] ?? "feature \(heaviest)"
-        print(String(format: "   λ%d = %6.3f  (%4.1f%% of the variance; heaviest feature: %@)",
-                     rank + 1, top.values[index], 100 * top.values[index] / total, name))
+        print(
+            String(
+                format: "   λ%d = %6.3f  (%4.1f%% of the variance; heaviest feature: %@)",
+                rank + 1, top.values[index], 100 * top.values[index] / total, name))
     }
     print("")
 
     // 3. Throughput of the BLAS underneath.
     print("3. GEMM throughput, 1024×1024 (best of 3)")
-    print(String(format: "   dgemm %6.1f GFLOP/s   sgemm %6.1f GFLOP/s", gemmThroughput(Double.self, n: 1024),
-                 gemmThroughput(Float.self, n: 1024)))
+    print(
+        String(
+            format: "   dgemm %6.1f GFLOP/s   sgemm %6.1f GFLOP/s", gemmThroughput(Double.self, n: 1024),
+            gemmThroughput(Float.self, n: 1024)))
     print("\nNext: `swift run -c release linalg-bench` compares these wrappers with direct OpenBLAS calls.")
 }
 

@@ -3,6 +3,7 @@
 // γₖ ≈ k·ε; we allow 2·k·ε (OpenBLAS may use FMA and blocked summation).
 
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("BLAS")
@@ -26,14 +27,16 @@ struct BLASTests {
                 var worst = 0.0
                 for index in 0..<(m * n) {
                     let expected = Double(alpha) * reference.value[index] + Double(beta) * Double(c0.elements[index])
-                    let bound = 2 * Double(k + 2) * epsilon * (0.75 * reference.scale[index] + 1.5 * abs(Double(c0.elements[index])))
+                    let bound =
+                        2 * Double(k + 2) * epsilon * (0.75 * reference.scale[index] + 1.5 * abs(Double(c0.elements[index])))
                     worst = Swift.max(worst, abs(Double(c.elements[index]) - expected) / bound)
                 }
                 #expect(worst <= 1, "\(S.self) gemm \(m)×\(k)×\(n) tA=\(transposingA) tB=\(transposingB): error/bound = \(worst)")
                 // The allocating form and the operator agree with the in-place form.
                 let product = gemm(a, b, transposingA: transposingA, transposingB: transposingB)
                 let plain = Matrix(rows: m, columns: n, elements: reference.value.map { S($0) })
-                #expect(Double(product.maxAbsoluteDifference(plain)) <= 2 * Double(k + 1) * epsilon * (reference.scale.max() ?? 1))
+                #expect(
+                    Double(product.maxAbsoluteDifference(plain)) <= 2 * Double(k + 1) * epsilon * (reference.scale.max() ?? 1))
             }
         }
     }

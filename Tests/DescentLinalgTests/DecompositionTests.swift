@@ -3,6 +3,7 @@
 
 import ComplexModule
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("Decompositions")
@@ -15,7 +16,8 @@ struct DecompositionTests {
             let k = Swift.min(m, n)
             #expect(qr.q.rows == m && qr.q.columns == k && qr.r.rows == k && qr.r.columns == n)
             let tolerance = 10 * Double(Swift.max(m, n)) * Double(S.ulpOfOne)
-            #expect(Double((qr.q * qr.r - a).frobeniusNorm / a.frobeniusNorm) <= tolerance, "\(S.self) QR \(m)×\(n) reconstruction")
+            #expect(
+                Double((qr.q * qr.r - a).frobeniusNorm / a.frobeniusNorm) <= tolerance, "\(S.self) QR \(m)×\(n) reconstruction")
             #expect(orthogonalityError(qr.q) <= tolerance, "\(S.self) QR \(m)×\(n) orthogonality")
             for i in 0..<k { for j in 0..<i { #expect(qr.r[i, j] == 0) } }
         }

@@ -1,6 +1,7 @@
 // The one place LAPACK's `info` becomes Swift's error model, and the README example.
 
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("LAPACK info handling")

@@ -1,6 +1,7 @@
 // Matrix basics: construction, copy-on-write, transposition, reductions.
 
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("Matrix")

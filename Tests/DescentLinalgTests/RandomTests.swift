@@ -2,6 +2,7 @@
 // statistics, and Haar-random orthogonal matrices.
 
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("Randomness")
@@ -9,11 +10,15 @@ struct RandomTests {
     @Test("xoshiro256** streams equal the reference implementation (scripts/reference_values.py)")
     func referenceStreams() {
         var zero = Xoshiro256StarStar(seed: 0)
-        #expect((0..<5).map { _ in zero.next() } ==
-                [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0, 0x6AA5_94F1_262D_2D2C, 0xBBA5_AD4A_1F84_2E59])
+        #expect(
+            (0..<5).map { _ in zero.next() } == [
+                0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0, 0x6AA5_94F1_262D_2D2C, 0xBBA5_AD4A_1F84_2E59,
+            ])
         var answer = Xoshiro256StarStar(seed: 42)
-        #expect((0..<5).map { _ in answer.next() } ==
-                [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1, 0xECB8_AD47_03B3_60A1, 0xFDE6_DC7F_E2EC_5E64])
+        #expect(
+            (0..<5).map { _ in answer.next() } == [
+                0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1, 0xECB8_AD47_03B3_60A1, 0xFDE6_DC7F_E2EC_5E64,
+            ])
     }
 
     @Test("Normal and uniform samples have the requested moments (5σ statistical bounds)")

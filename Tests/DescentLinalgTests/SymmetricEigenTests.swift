@@ -8,6 +8,7 @@
 
 import Foundation
 import Testing
+
 @testable import DescentLinalg
 
 @Suite("Symmetric eigen-decomposition")
@@ -147,13 +148,14 @@ struct SymmetricEigenTests {
         }
         for selection: SymmetricEigen<S>.Selection in [.largest(3), .smallest(5), .indices(7...9), .values(lower: 1, upper: 2)] {
             let part = try SymmetricEigen(tridiagonalWithDiagonal: diagonal, offDiagonal: offDiagonal, selecting: selection)
-            let indices: [Int] = switch selection {
-            case let .largest(k): Array((n - k)..<n)
-            case let .smallest(k): Array(0..<k)
-            case let .indices(r): Array(r)
-            case let .values(lower, upper): exact.indices.filter { exact[$0] > Double(lower) && exact[$0] <= Double(upper) }
-            case .all: []
-            }
+            let indices: [Int] =
+                switch selection {
+                case let .largest(k): Array((n - k)..<n)
+                case let .smallest(k): Array(0..<k)
+                case let .indices(r): Array(r)
+                case let .values(lower, upper): exact.indices.filter { exact[$0] > Double(lower) && exact[$0] <= Double(upper) }
+                case .all: []
+                }
             verify(dense, part, expected: indices.map { exact[$0] }, label: "\(S.self) stebz+stein \(selection)")
         }
     }
@@ -170,10 +172,13 @@ struct SymmetricEigenTests {
         a[1, 3] = 0.5
         a[3, 1] = 0.5 + 1e-12  // within the default tolerance √ε·max|a|
         _ = try SymmetricEigen(of: a)
-        a[0, 2] = 0.3   // worst asymmetry 0.3 at (0, 2)
+        a[0, 2] = 0.3  // worst asymmetry 0.3 at (0, 2)
         a[2, 1] = 0.01  // smaller asymmetry elsewhere
-        #expect(throws: LinalgError.notSymmetric(routine: "dsyevd", row: 0, column: 2, difference: 0.3,
-                                                 tolerance: Double.ulpOfOne.squareRoot())) {
+        #expect(
+            throws: LinalgError.notSymmetric(
+                routine: "dsyevd", row: 0, column: 2, difference: 0.3,
+                tolerance: Double.ulpOfOne.squareRoot())
+        ) {
             try SymmetricEigen(of: a)
         }
         // A looser tolerance accepts it (the upper triangle is used).

@@ -9,7 +9,8 @@ func testGenerator(_ seed: UInt64 = 2026) -> Xoshiro256StarStar { Xoshiro256Star
 /// op(A)·op(B) with a naive triple loop in Double, and the elementwise error
 /// scale Σₖ |aᵢₖ||bₖⱼ| used by the classical bound |C − Ĉ| ≤ γₖ·|A||B|.
 func naiveProduct<S: BLASScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposingA: Bool = false, transposingB: Bool = false)
-    -> (value: [Double], scale: [Double], rows: Int, columns: Int, inner: Int) {
+    -> (value: [Double], scale: [Double], rows: Int, columns: Int, inner: Int)
+{
     let (m, k) = transposingA ? (a.columns, a.rows) : (a.rows, a.columns)
     let n = transposingB ? b.rows : b.columns
     var value = [Double](repeating: 0, count: m * n)
