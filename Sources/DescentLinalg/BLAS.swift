@@ -31,6 +31,8 @@ func cblasTranspose(_ transposing: Bool) -> CBLAS_TRANSPOSE { transposing ? Cbla
 /// - Parameters:
 ///   - a: m×k matrix (k×m when `transposingA`).
 ///   - b: k×n matrix (n×k when `transposingB`).
+///   - transposingA: use Aᵀ in place of A.
+///   - transposingB: use Bᵀ in place of B.
 ///   - alpha: scale of the product, default 1.
 ///   - beta: scale of the old `c`, default 0 (then `c`'s old values are ignored, even NaN).
 ///   - c: the m×n output.
@@ -85,6 +87,9 @@ extension Matrix {
 /// symmetric matrix afterwards. Half the work of the equivalent `gemm`.
 /// - Parameters:
 ///   - a: n×k (k×n when `transposing`).
+///   - transposing: compute `Aᵀ·A` instead of `A·Aᵀ`.
+///   - alpha: scale of the product, default 1.
+///   - beta: scale of the old `c`, default 0.
 ///   - c: n×n; with `beta ≠ 0` it must be symmetric on entry.
 @specialized(where Scalar == Double)
 @specialized(where Scalar == Float)

@@ -12,7 +12,9 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable {
     public let lower: Matrix<Scalar>
 
     /// Factors a symmetric positive definite matrix.
-    /// - Parameter symmetryTolerance: as for ``SymmetricEigen``; default √ε relative.
+    /// - Parameters:
+    ///   - a: an n×n symmetric positive definite matrix (its lower triangle is used).
+    ///   - symmetryTolerance: as for ``SymmetricEigen``; default √ε relative.
     /// - Throws: ``LinalgError/notPositiveDefinite(routine:order:)`` naming the first
     ///   leading minor that is not positive, or the symmetry and finiteness errors.
     /// - Complexity: n³/3 floating-point operations.

@@ -8,6 +8,8 @@ extension SymmetricEigen {
     /// `diagonal` (n values) and sub/super-diagonal `offDiagonal` (n − 1 values).
     ///
     /// - Parameters:
+    ///   - diagonal: the n values on T's main diagonal.
+    ///   - offDiagonal: the n − 1 values on T's sub- and super-diagonal.
     ///   - selection: which eigenpairs; ``Selection/all`` uses `stev`, any other
     ///     selection uses bisection and inverse iteration (`stebz` + `stein`).
     ///   - computeVectors: whether to compute the eigenvectors of T.
