@@ -36,14 +36,16 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable {
 
     /// Solves `A·X = B` for X, one column per right-hand side.
     /// - Precondition: `b.rows == n`.
-    /// - Throws: ``LinalgError/outOfMemory(routine:)`` if LAPACKE cannot allocate.
+    /// - Throws: ``LinalgError/nonFinite(routine:row:column:value:)`` naming the first NaN/∞ of `b`,
+    ///   ``LinalgError/outOfMemory(routine:)`` if LAPACKE cannot allocate.
     /// - Complexity: 2·n²·(columns of b).
     public func solve(_ b: Matrix<Scalar>) throws(LinalgError) -> Matrix<Scalar> {
         let n = lower.rows
         precondition(b.rows == n, "Cholesky.solve: A is \(n)×\(n) but B is \(b.shapeDescription)")
         if n == 0 || b.columns == 0 { return b }
-        var x = b.elements
         let routine = routineName("potrs", Scalar.self)
+        try b.requireFinite(routine)
+        var x = b.elements
         let info = lower.elements.withUnsafeBufferPointer { pl in
             x.withUnsafeMutableBufferPointer { px in
                 Scalar.routines.potrs(

@@ -112,6 +112,7 @@ extension Matrix {
 
     /// Sums along one axis, keeping it: axis 0 sums each column (1×columns),
     /// axis 1 sums each row (rows×1).
+    @inlinable
     public func sum(alongAxis axis: Int) -> Matrix {
         precondition(axis == 0 || axis == 1, "A matrix has axes 0 (rows) and 1 (columns), not \(axis)")
         var result = [Scalar](repeating: 0, count: axis == 0 ? columns : rows)
@@ -126,6 +127,7 @@ extension Matrix {
     }
 
     /// Means along one axis, keeping it (see ``sum(alongAxis:)``).
+    @inlinable
     public func mean(alongAxis axis: Int) -> Matrix {
         let total = sum(alongAxis: axis)
         return total / Scalar(axis == 0 ? rows : columns)
@@ -138,9 +140,13 @@ extension Matrix {
     public func minElement() -> Scalar? { elements.filter { !$0.isNaN }.min() }
 
     /// The largest absolute value of an element (∞-norm of the elements); 0 when
-    /// empty. NaN elements are ignored (see ``isFinite``).
+    /// empty, NaN when any element is NaN (so a comparison never hides a NaN).
     @inlinable
-    public func maxAbsoluteElement() -> Scalar { finiteAndLargestMagnitude().largest }
+    public func maxAbsoluteElement() -> Scalar {
+        let (allFinite, largest) = finiteAndLargestMagnitude()
+        if !allFinite && elements.contains(where: { $0.isNaN }) { return .nan }
+        return largest
+    }
 
     /// Whether every element is finite, and max|aᵢⱼ| over the non-NaN elements,
     /// in one pass with eight independent lanes (one running maximum would wait
@@ -177,7 +183,9 @@ extension Matrix {
         }
     }
 
-    /// The largest `|self[i, j] − other[i, j]|`.
+    /// The largest `|self[i, j] − other[i, j]|`; NaN when either matrix holds a NaN
+    /// (or both hold the same infinity at one place).
+    @inlinable
     public func maxAbsoluteDifference(_ other: Matrix) -> Scalar {
         (self - other).maxAbsoluteElement()
     }

@@ -198,6 +198,8 @@ public struct Matrix<Scalar: BLASScalar>: Sendable {
     }
 
     /// The symmetric part `(A + Aᵀ)/2` of a square matrix.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public func symmetrized() -> Matrix {
         precondition(isSquare, "symmetrized() needs a square matrix, got \(shapeDescription)")
         var result = self

@@ -150,6 +150,12 @@ struct PythonSyntaxError: Error {
 struct PythonLiteralParser {
     private let characters: [Character]
     private var position = 0
+    /// How many tuples, lists and dictionaries enclose the current position.
+    private var depth = 0
+    /// NumPy headers nest two levels (a dictionary holding a shape tuple, or a
+    /// structured dtype's list of tuples); a hostile header nesting deeper
+    /// must not exhaust the stack.
+    private static let maximumDepth = 32
 
     init(_ text: String) { characters = Array(text) }
 
@@ -170,7 +176,8 @@ struct PythonLiteralParser {
     }
 
     private func error(_ message: String) -> PythonSyntaxError {
-        PythonSyntaxError(message: "\(message) at character \(position + 1) of \"\(String(characters))\"")
+        let excerpt = characters.count <= 200 ? String(characters) : String(characters.prefix(200)) + "…"
+        return PythonSyntaxError(message: "\(message) at character \(position + 1) of \"\(excerpt)\"")
     }
 
     private mutating func expect(_ character: Character) throws(PythonSyntaxError) {
@@ -182,6 +189,11 @@ struct PythonLiteralParser {
     private mutating func parseValue() throws(PythonSyntaxError) -> PythonLiteral {
         skipWhitespace()
         guard let character = peek else { throw error("the header ends where a value should be") }
+        if "([{".contains(character) {
+            guard depth < Self.maximumDepth else { throw error("values nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+        }
+        defer { if "([{".contains(character) { depth -= 1 } }
         switch character {
         case "'", "\"": return .string(try parseString())
         case "(": return .sequence(try parseItems(closedBy: ")"))

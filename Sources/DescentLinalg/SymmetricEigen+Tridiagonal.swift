@@ -27,40 +27,20 @@ extension SymmetricEigen {
             offDiagonal.count == Swift.max(0, n - 1),
             "A tridiagonal matrix with \(n) diagonal values has \(Swift.max(0, n - 1)) off-diagonal values, got \(offDiagonal.count)"
         )
-        let routine = routineName(selection == .all ? "stev" : "stebz", Scalar.self)
+        let range = selection.lapackRange(count: n)
+        let routine = routineName(range.option == "A" ? "stev" : "stebz", Scalar.self)
         if let i = diagonal.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(routine: routine, row: i, column: i, value: Double(diagonal[i]))
         }
         if let i = offDiagonal.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(routine: routine, row: i + 1, column: i, value: Double(offDiagonal[i]))
         }
-        if n == 0 {
-            self.init(values: [], vectors: computeVectors ? Matrix(rows: 0, columns: 0) : nil)
-            return
-        }
-        switch selection {
-        case .all:
+        if range.isEmpty {
+            self.init(values: [], vectors: computeVectors ? Matrix(rows: n, columns: 0) : nil)
+        } else if range.option == "A" {
             self = try Self.tridiagonalAll(diagonal, offDiagonal, computeVectors: computeVectors, routine: routine)
-        case let .largest(k):
-            precondition(k >= 0 && k <= n, "largest(\(k)) asks for more than the \(n) eigenvalues")
-            self = try Self.tridiagonalSelected(
-                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                first: n - k + 1, last: n, computeVectors: computeVectors, count: k)
-        case let .smallest(k):
-            precondition(k >= 0 && k <= n, "smallest(\(k)) asks for more than the \(n) eigenvalues")
-            self = try Self.tridiagonalSelected(
-                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                first: 1, last: k, computeVectors: computeVectors, count: k)
-        case let .indices(range):
-            precondition(range.lowerBound >= 0 && range.upperBound < n, "Eigenvalue indices \(range) are outside 0…\(n - 1)")
-            self = try Self.tridiagonalSelected(
-                diagonal, offDiagonal, option: "I", lower: 0, upper: 0,
-                first: range.lowerBound + 1, last: range.upperBound + 1,
-                computeVectors: computeVectors, count: range.count)
-        case let .values(lower, upper):
-            self = try Self.tridiagonalSelected(
-                diagonal, offDiagonal, option: "V", lower: lower, upper: upper,
-                first: 0, last: 0, computeVectors: computeVectors, count: lower < upper ? 1 : 0)
+        } else {
+            self = try Self.tridiagonalSelected(diagonal, offDiagonal, range: range, computeVectors: computeVectors)
         }
     }
 
@@ -88,11 +68,9 @@ extension SymmetricEigen {
     }
 
     private static func tridiagonalSelected(
-        _ diagonal: [Scalar], _ offDiagonal: [Scalar], option: Unicode.Scalar, lower: Scalar, upper: Scalar,
-        first: Int, last: Int, computeVectors: Bool, count: Int
+        _ diagonal: [Scalar], _ offDiagonal: [Scalar], range: LAPACKRange<Scalar>, computeVectors: Bool
     ) throws(LinalgError) -> Self {
         let n = diagonal.count
-        if count == 0 { return Self(values: [], vectors: computeVectors ? Matrix(rows: n, columns: 0) : nil) }
         let e = offDiagonal + [0]
         var values = [Scalar](repeating: 0, count: n)
         var blocks = [Int32](repeating: 0, count: n)
@@ -105,8 +83,8 @@ extension SymmetricEigen {
             blocks.withUnsafeMutableBufferPointer { pb in
                 splits.withUnsafeMutableBufferPointer { ps in
                     Scalar.routines.stebz(
-                        lapackOption(option), lapackOption("B"), lapackInt(n), lower, upper,
-                        lapackInt(first), lapackInt(last), 2 * Scalar.leastNormalMagnitude,
+                        lapackOption(range.option), lapackOption("B"), lapackInt(n), range.lower, range.upper,
+                        range.first, range.last, 2 * Scalar.leastNormalMagnitude,
                         diagonal, e, &found, &splitCount, pw.baseAddress, pb.baseAddress, ps.baseAddress)
                 }
             }

@@ -58,36 +58,15 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         of a: Matrix<Scalar>, selecting selection: Selection = .all,
         computeVectors: Bool = true, symmetryTolerance: Scalar? = nil
     ) throws(LinalgError) {
-        let n = a.rows
-        let indexRange: ClosedRange<Int>?
-        switch selection {
-        case .all:
-            indexRange = nil
-        case let .largest(k):
-            precondition(k >= 0 && k <= n, "largest(\(k)) asks for more than the \(n) eigenvalues")
-            indexRange = k == 0 ? nil : (n - k)...(n - 1)
-        case let .smallest(k):
-            precondition(k >= 0 && k <= n, "smallest(\(k)) asks for more than the \(n) eigenvalues")
-            indexRange = k == 0 ? nil : 0...(k - 1)
-        case let .indices(range):
-            precondition(
-                range.lowerBound >= 0 && range.upperBound < n,
-                "Eigenvalue indices \(range) are outside 0…\(n - 1)")
-            indexRange = range
-        case .values:
-            indexRange = nil
-        }
-        let routine = routineName(selection == .all ? "syevd" : "syevr", Scalar.self)
+        let range = selection.lapackRange(count: a.rows)
+        let routine = routineName(range.option == "A" ? "syevd" : "syevr", Scalar.self)
         try a.requireSymmetric(routine, tolerance: symmetryTolerance)
-
-        if case let .values(lower, upper) = selection {
-            self = try Self.selected(a, range: .values(lower, upper), computeVectors: computeVectors, routine: routine)
-        } else if let indexRange {
-            self = try Self.selected(a, range: .indices(indexRange), computeVectors: computeVectors, routine: routine)
-        } else if selection == .all {
+        if range.isEmpty {
+            self.init(values: [], vectors: computeVectors ? Matrix(rows: a.rows, columns: 0) : nil)
+        } else if range.option == "A" {
             self = try Self.all(a, computeVectors: computeVectors, routine: routine)
-        } else {  // largest(0) or smallest(0)
-            self.init(values: [], vectors: computeVectors ? Matrix(rows: n, columns: 0) : nil)
+        } else {
+            self = try Self.selected(a, range: range, computeVectors: computeVectors, routine: routine)
         }
     }
 
@@ -136,11 +115,9 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         return Self(values: values, vectors: vectors)
     }
 
-    private enum Range { case indices(ClosedRange<Int>), values(Scalar, Scalar) }
-
     /// Selected eigenpairs with MRRR.
     private static func selected(
-        _ a: Matrix<Scalar>, range: Range, computeVectors: Bool,
+        _ a: Matrix<Scalar>, range: LAPACKRange<Scalar>, computeVectors: Bool,
         routine: String
     ) throws(LinalgError) -> Self {
         let n = a.rows
@@ -151,22 +128,14 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
         var z = [Scalar](repeating: 0, count: n * capacity)
         var support = [Int32](repeating: 0, count: 2 * n)
         var found: Int32 = 0
-        let (option, lower, upper, first, last): (Unicode.Scalar, Scalar, Scalar, Int32, Int32)
-        switch range {
-        case let .indices(r):
-            (option, lower, upper, first, last) = ("I", 0, 0, lapackInt(r.lowerBound + 1), lapackInt(r.upperBound + 1))
-        case let .values(l, u): (option, lower, upper, first, last) = ("V", l, u, 0, 0)
-        }
-        if option == "V" && !(lower < upper) {  // LAPACK rejects an empty interval as an illegal argument.
-            return Self(values: [], vectors: computeVectors ? Matrix(rows: n, columns: 0) : nil)
-        }
         let info = work.withUnsafeMutableBufferPointer { pa in
             values.withUnsafeMutableBufferPointer { pw in
                 z.withUnsafeMutableBufferPointer { pz in
                     support.withUnsafeMutableBufferPointer { ps in
                         Scalar.routines.syevr(
-                            lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackOption(option),
-                            lapackOption("L"), lapackInt(n), pa.baseAddress, lapackInt(n), lower, upper, first, last,
+                            lapackColumnMajor, lapackOption(computeVectors ? "V" : "N"), lapackOption(range.option),
+                            lapackOption("L"), lapackInt(n), pa.baseAddress, lapackInt(n),
+                            range.lower, range.upper, range.first, range.last,
                             Scalar.leastNormalMagnitude, &found, pw.baseAddress, pz.baseAddress,
                             lapackInt(capacity), ps.baseAddress)
                     }
@@ -204,6 +173,49 @@ func transposeSquareInPlace<Scalar>(_ a: UnsafeMutableBufferPointer<Scalar>, ord
                     j += 1
                 }
             }
+        }
+    }
+}
+
+// MARK: - Selections as LAPACK ranges
+
+/// A ``SymmetricEigen/Selection`` in LAPACK's terms: `RANGE` = "A" (all), "I"
+/// (indices `first…last`, counting from 1) or "V" (values in `(lower, upper]`).
+struct LAPACKRange<Scalar: BLASScalar> {
+    var option: Unicode.Scalar
+    var lower: Scalar = 0
+    var upper: Scalar = 0
+    var first: Int32 = 0
+    var last: Int32 = 0
+    /// Nothing can be selected (k = 0, or an empty value interval); LAPACK must not be called.
+    var isEmpty = false
+}
+
+extension SymmetricEigen.Selection {
+    /// This selection for a matrix with `n` eigenvalues.
+    /// - Precondition: counts and indices lie within 0…n; a value interval has lower ≤ upper, neither NaN.
+    func lapackRange(count n: Int) -> LAPACKRange<Scalar> {
+        func indices(_ range: ClosedRange<Int>) -> LAPACKRange<Scalar> {
+            LAPACKRange(option: "I", first: lapackInt(range.lowerBound + 1), last: lapackInt(range.upperBound + 1))
+        }
+        switch self {
+        case .all:
+            return LAPACKRange(option: "A", isEmpty: n == 0)
+        case let .largest(k):
+            precondition(k >= 0 && k <= n, "largest(\(k)) needs 0 ≤ k ≤ \(n), the number of eigenvalues")
+            return k == 0 ? LAPACKRange(option: "I", isEmpty: true) : indices((n - k)...(n - 1))
+        case let .smallest(k):
+            precondition(k >= 0 && k <= n, "smallest(\(k)) needs 0 ≤ k ≤ \(n), the number of eigenvalues")
+            return k == 0 ? LAPACKRange(option: "I", isEmpty: true) : indices(0...(k - 1))
+        case let .indices(range):
+            precondition(range.lowerBound >= 0 && range.upperBound < n, "Eigenvalue indices \(range) are outside 0…\(n - 1)")
+            return indices(range)
+        case let .values(lower, upper):
+            precondition(
+                !lower.isNaN && !upper.isNaN && lower <= upper,
+                "values(lower: \(lower), upper: \(upper)) is not an interval; need lower ≤ upper, neither NaN")
+            // LAPACK rejects lower = upper as an illegal argument; (a, a] is empty anyway.
+            return LAPACKRange(option: "V", lower: lower, upper: upper, isEmpty: n == 0 || lower == upper)
         }
     }
 }

@@ -99,6 +99,7 @@ struct DecompositionTests {
         ]
         for (eta, mu, lambda, expected) in cases {
             let roots = try companion(eta: eta, mu: mu, lambda: lambda).eigenvalues()
+            #expect(roots.count == expected.count)
             for (root, reference) in zip(roots, expected) {
                 #expect((root - reference).length <= 1e-8, "η=\(eta) μ=\(mu) λ=\(lambda): \(root) vs \(reference)")
             }

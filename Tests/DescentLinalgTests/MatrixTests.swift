@@ -55,6 +55,11 @@ struct MatrixTests {
         #expect((2 * a).elements == a.elements.map { 2 * $0 } && (-a).elements == a.elements.map { -$0 })
         #expect(a.maxAbsoluteElement() == a.elements.map(abs).max())
         #expect(Matrix<Float>([[1, .nan, -3]]).maxElement() == 1)
+        // NaN is never hidden by the comparisons tests and callers rely on.
+        #expect(Matrix<Float>([[1, .nan, -3]]).maxAbsoluteElement().isNaN)
+        #expect(Matrix<Double>([[.nan, 0]]).maxAbsoluteDifference(Matrix([[0, 0]])).isNaN)
+        #expect(Matrix<Double>([[-.infinity, 2]]).maxAbsoluteElement() == .infinity)
+        #expect(!Matrix<Double>([[1, .infinity]]).isFinite && Matrix<Double>([[1, 2]]).isFinite)
         #expect(Matrix<Float>([[1, .nan, -3]]).firstNonFiniteElement()?.column == 1)
         #expect(Matrix<Double>([[1, 2], [4, 3]]).symmetrized() == Matrix([[1, 3], [3, 3]]))
         #expect(Matrix<Double>([[0.1]]).converted(to: Float.self)[0, 0] == Float(0.1))

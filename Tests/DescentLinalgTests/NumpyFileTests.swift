@@ -199,6 +199,17 @@ struct NumpyFileTests {
         }
     }
 
+    @Test("a hostile header nesting 60,000 tuples is malformed, not a stack overflow")
+    func deeplyNestedHeader() {
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': " + String(repeating: "(", count: 60_000) + "}"
+        guard case let .malformedHeader(detail)? = problem(Self.npyFile(header: header, data: [], version: 2)) else {
+            Issue.record("expected malformedHeader")
+            return
+        }
+        #expect(detail.contains("nested more than 32 deep"))
+        #expect(detail.count < 400, "the message quotes an excerpt, not the whole header")
+    }
+
     @Test("empty, foreign, truncated and future-version files")
     func brokenFiles() throws {
         let good = try FileTestSupport.contents(of: try FileTestSupport.fixturePath("npy", "f8_c_3x4.npy"))
