@@ -44,6 +44,11 @@ enum AtomicFileWriter {
         }
         var isOpen = true
         do {
+            // Replacing a file keeps its permissions: a 0600 file must not become world-readable.
+            var existing = stat()
+            if stat(path, &existing) == 0, fchmod(descriptor, existing.st_mode & 0o7777) != 0 {
+                throw failure(path, "cannot give the new file the old one's permissions", errno)
+            }
             try writeAll(bytes, to: descriptor, path: path)
             guard fsync(descriptor) == 0 else { throw failure(path, "cannot flush the file to disk", errno) }
             isOpen = false

@@ -61,13 +61,18 @@ public enum MatrixMarketFile {
     ///   - matrix: the matrix to save.
     ///   - path: the file to create or replace.
     ///   - symmetric: write only the lower triangle of a symmetric matrix.
-    /// - Precondition: with `symmetric: true`, `matrix` is square and exactly
-    ///   symmetric (`a[i, j] == a[j, i]`, NaNs matching NaNs); use `symmetrized()` first if needed.
-    /// - Throws: `LinalgError.file(path:problem: .cannotOpen(reason:))` when the
-    ///   operating system refuses the write.
+    ///   - symmetryTolerance: with `symmetric: true`, the largest accepted
+    ///     `|aᵢⱼ − aⱼᵢ|` relative to `max|aᵢⱼ|` (default √ε, as for ``SymmetricEigen``);
+    ///     the upper triangle is dropped, so it must match the lower one.
+    /// - Throws: with `symmetric: true`, ``LinalgError/notSquare(routine:rows:columns:)``,
+    ///   ``LinalgError/nonFinite(routine:row:column:value:)`` or
+    ///   ``LinalgError/notSymmetric(routine:row:column:difference:tolerance:)`` (nothing is
+    ///   written; `symmetrized()` averages the triangles); `LinalgError.file(path:problem:
+    ///   .cannotOpen(reason:))` when the operating system refuses the write.
     public static func write<Scalar: BLASScalar>(
-        _ matrix: Matrix<Scalar>, to path: String, symmetric: Bool = false
+        _ matrix: Matrix<Scalar>, to path: String, symmetric: Bool = false, symmetryTolerance: Scalar? = nil
     ) throws {
+        if symmetric { try matrix.requireSymmetric("MatrixMarketFile.write", tolerance: symmetryTolerance) }
         try AtomicFileWriter.write(encode(matrix, symmetric: symmetric), to: path)
     }
 
@@ -294,21 +299,11 @@ public enum MatrixMarketFile {
 
     // MARK: - Encoding
 
-    /// The complete text of an `array real` file holding `matrix`.
+    /// The complete text of an `array real` file holding `matrix` (its lower triangle when `symmetric`).
     static func encode<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>, symmetric: Bool) -> [UInt8] {
         let (rows, columns) = (matrix.rows, matrix.columns)
         let elements = matrix.elements
-        if symmetric {
-            precondition(matrix.isSquare, "A symmetric Matrix Market file needs a square matrix, got \(matrix.shapeDescription)")
-            for row in 0..<rows {
-                for column in 0..<row {
-                    let (a, b) = (elements[row * columns + column], elements[column * columns + row])
-                    precondition(
-                        a == b || (a.isNaN && b.isNaN),
-                        "Matrix is not symmetric: a[\(row), \(column)] = \(a) but a[\(column), \(row)] = \(b)")
-                }
-            }
-        }
+        precondition(!symmetric || matrix.isSquare, "A symmetric Matrix Market file needs a square matrix")
         var text = "%%MatrixMarket matrix array real \(symmetric ? "symmetric" : "general")\n\(rows) \(columns)\n"
         for column in 0..<columns {
             for row in (symmetric ? column : 0)..<rows {

@@ -7,8 +7,8 @@ import RealModule
 public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
     /// What to compute besides the singular values.
     public enum Vectors: Sendable {
-        /// No singular vectors.
-        case none
+        /// Singular values only.
+        case notComputed
         /// U is m×k and Vᵀ is k×n, k = min(m, n).
         case thin
         /// U is m×m and Vᵀ is n×n.
@@ -32,14 +32,14 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
         try a.requireFinite(routine)
         let (job, uColumns, vtRows): (Unicode.Scalar, Int, Int) =
             switch vectors {
-            case .none: ("N", 0, 0)
+            case .notComputed: ("N", 0, 0)
             case .thin: ("S", k, k)
             case .full: ("A", m, n)
             }
         if k == 0 {
             singularValues = []
-            u = vectors == .none ? nil : Matrix.identity(m).columns(0..<uColumns)
-            vTransposed = vectors == .none ? nil : Matrix.identity(n).rows(0..<vtRows)
+            u = vectors == .notComputed ? nil : Matrix.identity(m).columns(0..<uColumns)
+            vTransposed = vectors == .notComputed ? nil : Matrix.identity(n).rows(0..<vtRows)
             return
         }
         var work = a.elements
@@ -63,8 +63,8 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
             ]
         ) { .didNotConverge(routine: routine, info: $0) }
         singularValues = sigma
-        u = vectors == .none ? nil : Matrix(rows: m, columns: uColumns, elements: uElements)
-        vTransposed = vectors == .none ? nil : Matrix(rows: vtRows, columns: n, elements: vtElements)
+        u = vectors == .notComputed ? nil : Matrix(rows: m, columns: uColumns, elements: uElements)
+        vTransposed = vectors == .notComputed ? nil : Matrix(rows: vtRows, columns: n, elements: vtElements)
     }
 
     /// σmax/σmin, the 2-norm condition number (∞ for a rank-deficient matrix).

@@ -63,7 +63,7 @@ extension UInt64 {
 extension RandomNumberGenerator {
     /// A uniform draw from (0, 1] with 53 random bits (never 0, so its logarithm is finite).
     @inlinable
-    public mutating func nextOpenUnitInterval() -> Double {
+    mutating func nextUnitIntervalExcludingZero() -> Double {
         Double((next() >> 11) + 1) * 0x1.0p-53
     }
 
@@ -71,11 +71,15 @@ extension RandomNumberGenerator {
     ///
     /// Box–Muller is exact (no rejection), so every call consumes exactly two
     /// 64-bit outputs: streams stay aligned whatever the values.
+    /// Reproducibility: the 64-bit stream and uniform draws are bit-identical
+    /// everywhere; normal draws go through the C library's `log`, `sin` and
+    /// `cos`, so they are bit-identical on one platform (Linux/glibc here) and
+    /// may differ in the last bit between C libraries.
     /// Source: Box & Muller, Ann. Math. Stat. 29(2), 1958.
     @inlinable
     public mutating func nextStandardNormalPair() -> (Double, Double) {
-        let radius = (-2 * Double.log(nextOpenUnitInterval())).squareRoot()
-        let angle = 2 * Double.pi * nextOpenUnitInterval()
+        let radius = (-2 * Double.log(nextUnitIntervalExcludingZero())).squareRoot()
+        let angle = 2 * Double.pi * nextUnitIntervalExcludingZero()
         return (radius * Double.cos(angle), radius * Double.sin(angle))
     }
 }

@@ -51,6 +51,16 @@ struct DecompositionTests {
         #expect(throws: LinalgError.notPositiveDefinite(routine: "dpotrf", order: 3)) {
             try Cholesky(of: Matrix<Double>(diagonal: [1, 2, -1, 4]))
         }
+        // A NaN right-hand side is the caller's data, not an illegal LAPACK argument.
+        let factor = try Cholesky(of: Matrix<Double>([[4, 1], [1, 3]]))
+        do {
+            _ = try factor.solve(Matrix(column: [1, .nan]))
+            Issue.record("a NaN right-hand side must throw")
+        } catch let .nonFinite(routine, row, column, value) {
+            #expect(routine == "dpotrs" && row == 1 && column == 0 && value.isNaN)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
     }
 
     func svd<S: BLASScalar>(_: S.Type) throws {
@@ -73,7 +83,7 @@ struct DecompositionTests {
             let full = try SingularValueDecomposition(of: a, vectors: .full)
             #expect(full.u?.columns == m && full.vTransposed?.rows == n)
             #expect(orthogonalityError(try #require(full.u)) <= tolerance)
-            let valuesOnly = try SingularValueDecomposition(of: a, vectors: .none)
+            let valuesOnly = try SingularValueDecomposition(of: a, vectors: .notComputed)
             #expect(valuesOnly.u == nil && valuesOnly.singularValues.count == k)
             #expect(abs(Double(valuesOnly.conditionNumber) - Double(sigma[0] / sigma[k - 1])) <= 1e-3)
         }

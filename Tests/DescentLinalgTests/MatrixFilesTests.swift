@@ -203,6 +203,20 @@ struct MatrixFilesTests {
 
 @Suite("AtomicFileWriter replaces files all or nothing")
 struct AtomicFileWriterTests {
+    @Test("replacing a file keeps its permissions (a private file stays private)")
+    func permissionsKept() throws {
+        try FileTestSupport.withScratchDirectory { directory throws in
+            let path = directory + "/secret.npy"
+            try Matrix<Double>([[1]]).save(to: path)
+            #expect(chmod(path, 0o600) == 0)
+            try Matrix<Double>([[2]]).save(to: path)
+            var status = stat()
+            #expect(stat(path, &status) == 0)
+            #expect(status.st_mode & 0o777 == 0o600)
+            #expect(try Matrix<Double>.load(from: path) == Matrix([[2]]))
+        }
+    }
+
     @Test("a write replaces the old contents and leaves no temporary file")
     func replaces() throws {
         try FileTestSupport.withScratchDirectory { directory throws in

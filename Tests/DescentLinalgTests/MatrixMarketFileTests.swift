@@ -279,10 +279,23 @@ struct MatrixMarketFileTests {
         #expect(try MatrixMarketFile.decode(half, as: Double.self) == matrix)
     }
 
-    @Test("writing a non-symmetric matrix as symmetric is a programming error")
-    func symmetricPrecondition() async {
-        await #expect(processExitsWith: .failure) {
-            _ = MatrixMarketFile.encode(Matrix<Double>([[1, 2], [3, 4]]), symmetric: true)
+    @Test("writing a non-symmetric matrix as symmetric throws and writes nothing; round-off is accepted")
+    func symmetricCheck() throws {
+        try FileTestSupport.withScratchDirectory { directory throws in
+            let path = directory + "/h.mtx"
+            #expect(
+                throws: LinalgError.notSymmetric(
+                    routine: "MatrixMarketFile.write", row: 0, column: 1, difference: 1,
+                    tolerance: Double.ulpOfOne.squareRoot())
+            ) {
+                try MatrixMarketFile.write(Matrix<Double>([[1, 2], [3, 4]]), to: path, symmetric: true)
+            }
+            #expect(!FileManager.default.fileExists(atPath: path))
+            // A Hessian one ulp off symmetric is written: its lower triangle.
+            let offByOne = Double(2).nextUp
+            let nearly = Matrix<Double>([[1, 2], [offByOne, 4]])
+            try MatrixMarketFile.write(nearly, to: path, symmetric: true)
+            #expect(try MatrixMarketFile.read(from: path, as: Double.self) == Matrix([[1, offByOne], [offByOne, 4]]))
         }
     }
 
