@@ -86,6 +86,19 @@ func handWrittenTotal(_ a: [Float]) -> Float {
     }
 }
 
+/// Column sums of a row-major `rows`×`columns` array (the bias gradient of a dense layer).
+func handWrittenColumnSums(_ a: [Double], rows: Int, columns: Int) -> [Double] {
+    a.withUnsafeBufferPointer { p in
+        var result = [Double](repeating: 0, count: columns)
+        result.withUnsafeMutableBufferPointer { sums in
+            for i in 0..<rows {
+                for j in 0..<columns { sums[j] += p[i * columns + j] }
+            }
+        }
+        return result
+    }
+}
+
 // MARK: - Forced unspecialized references
 
 /// `a + b` compiled once for all scalar types (the failure this check exists to catch).
@@ -156,6 +169,13 @@ func benchmarkElementwise(count: Int, policy: MeasurementPolicy, seed: UInt64, i
         "`a.sum()`", type: "Float", bytes: 4 * n, target: elementwiseTarget, policy: policy,
         ours: { blackHole(aFloat.sum()) },
         handWritten: { blackHole(handWrittenTotal(aFloats)) }, into: &table)
+    precondition(
+        aDouble.sum(alongAxis: 0).elements == handWrittenColumnSums(aDoubles, rows: side, columns: side),
+        "sum(alongAxis: 0) disagrees")
+    appendElementwiseRow(
+        "`a.sum(alongAxis: 0)`", type: "Double", bytes: 8 * n, target: elementwiseTarget, policy: policy,
+        ours: { blackHole(aDouble.sum(alongAxis: 0)[0, side - 1]) },
+        handWritten: { blackHole(handWrittenColumnSums(aDoubles, rows: side, columns: side)[side - 1]) }, into: &table)
     appendElementwiseRow(
         "`a + b`, forced unspecialized", type: "Double", bytes: 24 * n, target: nil, policy: policy,
         ours: { blackHole(unspecializedAdd(aDouble, bDouble)[side - 1, side - 1]) },

@@ -118,8 +118,17 @@ extension Matrix {
         var result = [Scalar](repeating: 0, count: axis == 0 ? columns : rows)
         elements.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
-                for i in 0..<rows {
-                    for j in 0..<columns { target[axis == 0 ? j : i] += source[i * columns + j] }
+                // Two loops, so each inner loop is a plain vectorizable stride.
+                if axis == 0 {
+                    for i in 0..<rows {
+                        for j in 0..<columns { target[j] += source[i * columns + j] }
+                    }
+                } else {
+                    for i in 0..<rows {
+                        var total: Scalar = 0
+                        for j in 0..<columns { total += source[i * columns + j] }
+                        target[i] = total
+                    }
                 }
             }
         }
