@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.3
 // Descent: neural-network training and convergence analysis on OpenBLAS/LAPACKE.
 // Layers and their import rules are described in docs/architecture.md.
 import PackageDescription
