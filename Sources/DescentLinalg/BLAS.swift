@@ -226,8 +226,3 @@ public func nrm2<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> Scalar {
         Scalar.routines.nrm2(blasInt(px.count, "count"), px.baseAddress, 1)
     }
 }
-
-extension Matrix {
-    /// The Frobenius norm `√(Σ aᵢⱼ²)` (BLAS `nrm2`).
-    public var frobeniusNorm: Scalar { nrm2(self) }
-}

@@ -49,6 +49,8 @@ public enum FileProblem: Equatable, Sendable {
     case raggedRow(line: Int, expected: Int, found: Int)
     /// A cell that is not a number.
     case nonNumericCell(line: Int, column: Int, text: String)
+    /// A MatrixMarket coordinate entry that is not `row column value` (three numbers).
+    case malformedEntry(line: Int, found: Int)
     /// A MatrixMarket entry whose index lies outside the declared size.
     case indexOutOfRange(line: Int, row: Int, column: Int, rows: Int, columns: Int)
     /// The number of entries differs from what the header declares.
@@ -61,10 +63,12 @@ extension LinalgError: CustomStringConvertible {
         case let .notSquare(routine, rows, columns):
             return "\(routine): needs a square matrix, got \(rows)×\(columns)"
         case let .nonFinite(routine, row, column, value):
-            return "\(routine): element (\(row), \(column)) is \(value); the matrix must contain only finite numbers"
+            return "\(routine): element (\(row), \(column)) (row, column counting from 0) is \(value); "
+                + "the matrix must contain only finite numbers"
         case let .notSymmetric(routine, row, column, difference, tolerance):
             return "\(routine): the matrix is not symmetric: |a[\(row), \(column)] − a[\(column), \(row)]| = \(difference) "
-                + "exceeds the tolerance \(tolerance) (relative to the largest element); "
+                + "(indices counting from 0) "
+                + "exceeds \(tolerance) × max|aᵢⱼ| (the relative symmetry tolerance); "
                 + "pass a symmetric matrix, or symmetrize it with symmetrized()"
         case let .notPositiveDefinite(routine, order):
             return "\(routine): the matrix is not positive definite (its leading minor of order \(order) is not); "
@@ -105,6 +109,8 @@ extension FileProblem: CustomStringConvertible {
             return text.isEmpty
                 ? "line \(line), column \(column) is empty; every cell must be a number"
                 : "line \(line), column \(column): '\(text)' is not a number"
+        case let .malformedEntry(line, found):
+            return "line \(line) has \(found) fields; a coordinate entry is 'row column value'"
         case let .indexOutOfRange(line, row, column, rows, columns):
             return "line \(line): entry (\(row), \(column)) is outside the declared \(rows)×\(columns) size"
         case let .wrongEntryCount(expected, found):

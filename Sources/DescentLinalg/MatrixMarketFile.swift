@@ -40,7 +40,7 @@ public enum MatrixMarketFile {
     /// - Throws: `LinalgError.file(path:problem:)` with `.cannotOpen`, `.empty`,
     ///   `.badMagic(expected: "MatrixMarket")`, `.malformedHeader` (banner or size
     ///   line), `.unsupportedType` (`pattern`, `complex`, `hermitian`, `vector`),
-    ///   `.nonNumericCell`, `.raggedRow` (a coordinate line without exactly three
+    ///   `.nonNumericCell`, `.malformedEntry` (a coordinate line without exactly three
     ///   numbers), `.indexOutOfRange` or `.wrongEntryCount`.
     /// - Complexity: O(rows × columns + entries).
     public static func read<Scalar: BLASScalar>(
@@ -226,7 +226,7 @@ public enum MatrixMarketFile {
         var found = 0
         while let line = content.next() {
             guard line.tokens.count == 3 else {
-                throw FileProblemError(.raggedRow(line: line.number, expected: 3, found: line.tokens.count))
+                throw FileProblemError(.malformedEntry(line: line.number, found: line.tokens.count))
             }
             let row = try integer(line.tokens[0], line: line.number, column: 1)
             let column = try integer(line.tokens[1], line: line.number, column: 2)

@@ -32,7 +32,9 @@ struct BLASTests {
                     let ratio = abs(Double(c.elements[index]) - expected) / bound
                     if ratio.isNaN || ratio > worst { worst = ratio }  // Swift.max would drop a NaN
                 }
-                #expect(!worst.isNaN && worst <= 1, "\(S.self) gemm \(m)×\(k)×\(n) tA=\(transposingA) tB=\(transposingB): error/bound = \(worst)")
+                #expect(
+                    !worst.isNaN && worst <= 1,
+                    "\(S.self) gemm \(m)×\(k)×\(n) tA=\(transposingA) tB=\(transposingB): error/bound = \(worst)")
                 // The allocating form and the operator agree with the in-place form.
                 let product = gemm(a, b, transposingA: transposingA, transposingB: transposingB)
                 let plain = Matrix(rows: m, columns: n, elements: reference.value.map { S($0) })

@@ -176,11 +176,11 @@ struct MatrixMarketFileTests {
             ),
             (
                 "%%MatrixMarket matrix coordinate real general\n3 3 1\n1 1\n",
-                .raggedRow(line: 3, expected: 3, found: 2)
+                .malformedEntry(line: 3, found: 2)
             ),
             (
                 "%%MatrixMarket matrix coordinate real general\n3 3 1\n1 1 1 0\n",
-                .raggedRow(line: 3, expected: 3, found: 4)
+                .malformedEntry(line: 3, found: 4)
             ),
         ])
     func badEntries(text: String, expected: FileProblem) {
