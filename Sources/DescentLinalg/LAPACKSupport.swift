@@ -83,27 +83,20 @@ extension Matrix {
     /// max|aᵢⱼ − aⱼᵢ| of a square matrix, tile by tile (no position: see ``worstAsymmetry()``).
     func largestAsymmetry() -> Scalar {
         let n = rows
-        let block = 32
         return elements.withUnsafeBufferPointer { a in
             var largest: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
-            for i0 in stride(from: 0, to: n, by: block) {
-                let iEnd = Swift.min(i0 + block, n)
-                for j0 in stride(from: i0, to: n, by: block) {
-                    let jEnd = Swift.min(j0 + block, n)
-                    for i in i0..<iEnd {
-                        var j = Swift.max(j0, i + 1)
-                        while j + 4 <= jEnd {
-                            largest.0 = Swift.max(largest.0, abs(a[i * n + j] - a[j * n + i]))
-                            largest.1 = Swift.max(largest.1, abs(a[i * n + j + 1] - a[(j + 1) * n + i]))
-                            largest.2 = Swift.max(largest.2, abs(a[i * n + j + 2] - a[(j + 2) * n + i]))
-                            largest.3 = Swift.max(largest.3, abs(a[i * n + j + 3] - a[(j + 3) * n + i]))
-                            j += 4
-                        }
-                        while j < jEnd {
-                            largest.0 = Swift.max(largest.0, abs(a[i * n + j] - a[j * n + i]))
-                            j += 1
-                        }
-                    }
+            forEachUpperTriangleTileRow(order: n) { i, columns in
+                var j = columns.lowerBound
+                while j + 4 <= columns.upperBound {
+                    largest.0 = Swift.max(largest.0, abs(a[i * n + j] - a[j * n + i]))
+                    largest.1 = Swift.max(largest.1, abs(a[i * n + j + 1] - a[(j + 1) * n + i]))
+                    largest.2 = Swift.max(largest.2, abs(a[i * n + j + 2] - a[(j + 2) * n + i]))
+                    largest.3 = Swift.max(largest.3, abs(a[i * n + j + 3] - a[(j + 3) * n + i]))
+                    j += 4
+                }
+                while j < columns.upperBound {
+                    largest.0 = Swift.max(largest.0, abs(a[i * n + j] - a[j * n + i]))
+                    j += 1
                 }
             }
             return Swift.max(Swift.max(largest.0, largest.1), Swift.max(largest.2, largest.3))
@@ -118,3 +111,20 @@ func routineName<Scalar: BLASScalar>(_ base: String, _: Scalar.Type) -> String {
 
 /// A LAPACK dimension as the C integer type, trapping on overflow.
 func lapackInt(_ value: Int) -> Int32 { blasInt(value, "LAPACK dimension") }
+
+/// Visits the strict upper triangle of an n×n matrix in 32×32 tiles, one row
+/// segment at a time: `body(i, j₀..<j₁)` covers elements (i, j) with j > i.
+/// Pairing (i, j) with (j, i) tile by tile keeps both the row and the column
+/// reads in cache (the symmetry check, the in-place transpose).
+@inline(__always)
+func forEachUpperTriangleTileRow(order n: Int, _ body: (_ row: Int, _ columns: Range<Int>) -> Void) {
+    let block = 32
+    for i0 in stride(from: 0, to: n, by: block) {
+        for j0 in stride(from: i0, to: n, by: block) {
+            let jEnd = Swift.min(j0 + block, n)
+            for i in i0..<Swift.min(i0 + block, n) where Swift.max(j0, i + 1) < jEnd {
+                body(i, Swift.max(j0, i + 1)..<jEnd)
+            }
+        }
+    }
+}

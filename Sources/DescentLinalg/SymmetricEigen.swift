@@ -161,19 +161,8 @@ public struct SymmetricEigen<Scalar: BLASScalar>: Sendable {
 
 /// Transposes an n×n matrix in place, tile by tile so both the row and the column reads stay in cache.
 func transposeSquareInPlace<Scalar>(_ a: UnsafeMutableBufferPointer<Scalar>, order n: Int) {
-    let block = 32
-    for i0 in stride(from: 0, to: n, by: block) {
-        let iEnd = Swift.min(i0 + block, n)
-        for j0 in stride(from: i0, to: n, by: block) {
-            let jEnd = Swift.min(j0 + block, n)
-            for i in i0..<iEnd {
-                var j = Swift.max(j0, i + 1)
-                while j < jEnd {
-                    a.swapAt(i * n + j, j * n + i)
-                    j += 1
-                }
-            }
-        }
+    forEachUpperTriangleTileRow(order: n) { i, columns in
+        for j in columns { a.swapAt(i * n + j, j * n + i) }
     }
 }
 

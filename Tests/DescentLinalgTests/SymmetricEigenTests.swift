@@ -201,6 +201,29 @@ struct SymmetricEigenTests {
         #expect(message.contains("a[0, 2]") && message.contains("symmetrized()"))
     }
 
+    @Test("The symmetry check sees an asymmetry in every 32×32 tile, and names it")
+    func asymmetryInAnyTile() throws {
+        var generator = testGenerator(77)
+        let n = 70  // three tiles per side, the last one partial
+        let (symmetric, _) = try Matrix<Double>.randomSymmetric(
+            eigenvalues: (0..<n).map { Double($0) + 1 }, using: &generator)
+        for (i, j) in [(0, 69), (40, 41), (33, 65), (5, 37), (64, 68), (31, 32)] {
+            var a = symmetric
+            a[j, i] += 1  // below the diagonal; reported as the upper-triangle pair (i, j)
+            do {
+                _ = try SymmetricEigen(of: a, computeVectors: false)
+                Issue.record("asymmetry at (\(i), \(j)) was not detected")
+            } catch {
+                // (A `catch let .notSymmetric(…)` here crashes the 6.3.1 compiler's ownership verifier.)
+                guard case let .notSymmetric(_, row, column, difference, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
+                #expect(row == i && column == j && abs(difference - 1) <= 1e-12, "(\(i), \(j))")
+            }
+        }
+    }
+
     @Test("Empty and 1×1 matrices") func tinyMatrices() throws {
         #expect(try SymmetricEigen(of: Matrix<Double>(rows: 0, columns: 0)).values.isEmpty)
         let one = try SymmetricEigen(of: Matrix<Double>([[-4]]))
