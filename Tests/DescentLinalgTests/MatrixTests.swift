@@ -52,6 +52,11 @@ struct MatrixTests {
         #expect((a + b).elements == zip(a.elements, b.elements).map(+))
         #expect((a - b).elements == zip(a.elements, b.elements).map(-))
         #expect(a.hadamardProduct(b).elements == zip(a.elements, b.elements).map(*))
+        #expect(a.elementwiseQuotient(b).elements == zip(a.elements, b.elements).map(/))
+        // Empty shapes: sums over an empty axis are zeros of the right shape (gemv's n = 0 path).
+        #expect(Matrix<Double>(rows: 0, columns: 3).sum(alongAxis: 0) == Matrix(row: [0, 0, 0]))
+        #expect(Matrix<Double>(rows: 2, columns: 0).sum(alongAxis: 1) == Matrix(column: [0, 0]))
+        #expect(Matrix<Float>(rows: 0, columns: 4).sum(alongAxis: 1).rows == 0)
         #expect((2 * a).elements == a.elements.map { 2 * $0 } && (-a).elements == a.elements.map { -$0 })
         #expect(a.maxAbsoluteElement() == a.elements.map(abs).max())
         #expect(Matrix<Float>([[1, .nan, -3]]).maxElement() == 1)
