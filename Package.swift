@@ -28,9 +28,19 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
+        // Reverse-mode autograd on `Matrix` values, with exact Hessian-vector products.
+        .target(
+            name: "DescentAutograd",
+            dependencies: ["DescentLinalg", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // Layers, losses, initializers and normalization, built from autograd operations.
+        .target(
+            name: "DescentNN",
+            dependencies: ["DescentAutograd"]
+        ),
         .target(
             name: "Descent",
-            dependencies: ["DescentLinalg"]
+            dependencies: ["DescentLinalg", "DescentAutograd", "DescentNN"]
         ),
         .executableTarget(
             name: "linalg-bench",
@@ -45,6 +55,15 @@ let package = Package(
         .testTarget(
             name: "DescentLinalgTests",
             dependencies: ["DescentLinalg"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DescentAutogradTests",
+            dependencies: ["DescentAutograd"]
+        ),
+        .testTarget(
+            name: "DescentNNTests",
+            dependencies: ["DescentNN"],
             resources: [.copy("Fixtures")]
         ),
     ],

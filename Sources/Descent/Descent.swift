@@ -1,2 +1,4 @@
 // The umbrella module: `import Descent` brings in every layer.
+@_exported import DescentAutograd
 @_exported import DescentLinalg
+@_exported import DescentNN

@@ -1,0 +1,3 @@
+// DescentNN: layers, losses, initializers and normalization built from
+// DescentAutograd operations, so that every network's Hessian is exact.
+@_exported import DescentAutograd
