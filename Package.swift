@@ -57,13 +57,18 @@ let package = Package(
             dependencies: ["DescentLinalg"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(
-            name: "DescentAutogradTests",
+        // Finite-difference references shared by the test targets (not a product).
+        .target(
+            name: "DescentTestSupport",
             dependencies: ["DescentAutograd"]
         ),
         .testTarget(
+            name: "DescentAutogradTests",
+            dependencies: ["DescentAutograd", "DescentTestSupport"]
+        ),
+        .testTarget(
             name: "DescentNNTests",
-            dependencies: ["DescentNN"],
+            dependencies: ["DescentNN", "DescentTestSupport"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,126 +1,21 @@
-// The independent reference for every autograd test: central finite
-// differences in Double, plus the algebraic identities an exact Hessian must
-// satisfy (symmetry, agreement of forward-over-reverse with double backward).
-//
-// Tolerances. With step h the central difference has truncation error
-// ≈ h²·|f‴|/6 and rounding error ≈ ε·|f|/h. For gradients h = 1e-5 gives
-// ≈ 1e-10 + 1e-11·|f|, far inside the 1e-6 relative bound asked for; the HVP
-// differences the gradient with the same h, so its error is of the same order,
-// inside 1e-5.
+// The standard derivative check as a test assertion, over DescentTestSupport.
 
+@_exported import DescentTestSupport
 import Testing
 
 @testable import DescentAutograd
 
-typealias Function = ([Tensor<Double>]) -> Tensor<Double>
-
-/// A deterministic generator for tests.
-func testGenerator(_ seed: UInt64 = 2026) -> Xoshiro256StarStar { Xoshiro256StarStar(seed: seed) }
-
-/// A random matrix with entries uniform in `range`.
-func randomMatrix(_ rows: Int, _ columns: Int, in range: ClosedRange<Double> = -1...1, seed: UInt64) -> Matrix<Double> {
-    var generator = testGenerator(seed)
-    return Matrix.randomUniform(rows: rows, columns: columns, in: range, using: &generator)
-}
-
-/// ‖a − b‖₂ / max(‖b‖₂, floor): the norm-wise relative error.
-func relativeError(_ a: [Matrix<Double>], _ b: [Matrix<Double>], floor: Double = 1e-8) -> Double {
-    var difference = 0.0
-    var reference = 0.0
-    for (x, y) in zip(a, b) {
-        for (u, v) in zip(x.elements, y.elements) {
-            difference += (u - v) * (u - v)
-            reference += v * v
-        }
-    }
-    let error = difference.squareRoot() / Swift.max(reference.squareRoot(), floor)
-    return error.isNaN ? .infinity : error
-}
-
-/// ∇f by central differences with step h.
-func finiteDifferenceGradient(_ f: Function, at point: [Matrix<Double>], step h: Double = 1e-5) -> [Matrix<Double>] {
-    func value(_ p: [Matrix<Double>]) -> Double { f(p.map { Tensor($0) }).scalarValue }
-    return point.indices.map { index in
-        let original = point[index].elements
-        var elements = original
-        for l in elements.indices {
-            var plus = point
-            var minus = point
-            var e = original
-            e[l] = original[l] + h
-            plus[index] = Matrix(rows: point[index].rows, columns: point[index].columns, elements: e)
-            e[l] = original[l] - h
-            minus[index] = Matrix(rows: point[index].rows, columns: point[index].columns, elements: e)
-            elements[l] = (value(plus) - value(minus)) / (2 * h)
-        }
-        return Matrix(rows: point[index].rows, columns: point[index].columns, elements: elements)
-    }
-}
-
-/// H·v by central differences of the (autograd) gradient along v.
-func finiteDifferenceHessianVectorProduct(
-    _ f: Function, at point: [Matrix<Double>], along v: [Matrix<Double>], step h: Double = 1e-5
-) -> [Matrix<Double>] {
-    let plus = zip(point, v).map { $0 + h * $1 }
-    let minus = zip(point, v).map { $0 - h * $1 }
-    let gPlus = valueWithGradient(at: plus, of: f).gradient
-    let gMinus = valueWithGradient(at: minus, of: f).gradient
-    return zip(gPlus, gMinus).map { ($0 - $1) / (2 * h) }
-}
-
-/// H·v by double backward: the gradient of ⟨∇f, v⟩, with the first gradient's graph recorded.
-func doubleBackwardHessianVectorProduct(_ f: Function, at point: [Matrix<Double>], along v: [Matrix<Double>])
-    -> [Matrix<Double>]
-{
-    let variables = point.map { Tensor(variable: $0) }
-    let g = gradient(of: f(variables), withRespectTo: variables, creatingGraph: true)
-    var inner = Tensor<Double>(scalar: 0)
-    for (gi, vi) in zip(g, v) { inner = inner + (gi * Tensor(vi)).sum() }
-    return gradient(of: inner, withRespectTo: variables).map(\.value)
-}
-
-/// Random directions shaped like `point`.
-func randomDirection(like point: [Matrix<Double>], seed: UInt64) -> [Matrix<Double>] {
-    point.enumerated().map { randomMatrix($1.rows, $1.columns, seed: seed &+ UInt64($0)) }
-}
-
 /// Checks the gradient and Hessian-vector products of `f` at `point`:
 /// gradient against central differences (≤ 1e-6), HVP against central
 /// differences of the gradient (≤ 1e-5) and against double backward (≤ 1e-10),
-/// the batched sweep against single products, and uᵀ(Hv) = vᵀ(Hu).
+/// the batched sweep against single products (≤ 1e-12), and uᵀ(Hv) = vᵀ(Hu) (≤ 1e-10).
 func checkDerivatives(
-    _ f: @escaping Function, at point: [Matrix<Double>], seed: UInt64 = 7,
-    gradientTolerance: Double = 1e-6, hessianTolerance: Double = 1e-5,
-    sourceLocation: SourceLocation = #_sourceLocation
+    _ f: @escaping Function, at point: [Matrix<Double>], seed: UInt64 = 7, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    let (_, g) = valueWithGradient(at: point, of: f)
-    let gradientError = relativeError(g, finiteDifferenceGradient(f, at: point))
-    #expect(gradientError <= gradientTolerance, "gradient vs finite differences", sourceLocation: sourceLocation)
-
-    let u = randomDirection(like: point, seed: seed)
-    let v = randomDirection(like: point, seed: seed &+ 100)
-    let hv = hessianVectorProduct(of: f, at: point, along: v)
-    let hu = hessianVectorProduct(of: f, at: point, along: u)
-    let fdError = relativeError(hv, finiteDifferenceHessianVectorProduct(f, at: point, along: v))
-    #expect(fdError <= hessianTolerance, "HVP vs finite differences", sourceLocation: sourceLocation)
-
-    let doubleBackward = doubleBackwardHessianVectorProduct(f, at: point, along: v)
-    #expect(relativeError(hv, doubleBackward) <= 1e-10, "forward-over-reverse vs double backward", sourceLocation: sourceLocation)
-
-    // Batched: both directions in one sweep give the same columns.
-    let flatU = u.flatMap(\.elements)
-    let flatV = v.flatMap(\.elements)
-    let directions = Matrix(rows: flatU.count, columns: 2) { i, j in j == 0 ? flatU[i] : flatV[i] }
-    let batched = hessianVectorProducts(of: f, at: point, along: directions)
-    let flatHU = hu.flatMap(\.elements)
-    let flatHV = hv.flatMap(\.elements)
-    let batchedError = relativeError(
-        [batched], [Matrix(rows: flatU.count, columns: 2) { i, j in j == 0 ? flatHU[i] : flatHV[i] }], floor: 1e-12)
-    #expect(batchedError <= 1e-12, "batched sweep vs single products", sourceLocation: sourceLocation)
-
-    // Symmetry of an exact Hessian.
-    let uHv = zip(flatU, flatHV).reduce(0) { $0 + $1.0 * $1.1 }
-    let vHu = zip(flatV, flatHU).reduce(0) { $0 + $1.0 * $1.1 }
-    let scale = Swift.max(abs(uHv), abs(vHu), 1e-12)
-    #expect(abs(uHv - vHu) / scale <= 1e-10, "uᵀHv = vᵀHu", sourceLocation: sourceLocation)
+    let errors = derivativeErrors(f, at: point, seed: seed)
+    #expect(errors.gradient <= 1e-6, "gradient vs finite differences", sourceLocation: sourceLocation)
+    #expect(errors.hessianVectorProduct <= 1e-5, "HVP vs finite differences", sourceLocation: sourceLocation)
+    #expect(errors.doubleBackward <= 1e-10, "forward-over-reverse vs double backward", sourceLocation: sourceLocation)
+    #expect(errors.batched <= 1e-12, "batched sweep vs single products", sourceLocation: sourceLocation)
+    #expect(errors.asymmetry <= 1e-10, "uᵀHv = vᵀHu", sourceLocation: sourceLocation)
 }

@@ -1,6 +1,4 @@
-// Shared helpers for the DescentNN tests.
+// Shared helpers for the DescentNN tests: the finite-difference references
+// come from DescentTestSupport.
 
-@testable import DescentNN
-
-/// A deterministic generator for tests.
-func testGenerator(_ seed: UInt64 = 2026) -> Xoshiro256StarStar { Xoshiro256StarStar(seed: seed) }
+@_exported import DescentTestSupport
