@@ -55,6 +55,15 @@ public enum FileProblem: Equatable, Sendable {
     case indexOutOfRange(line: Int, row: Int, column: Int, rows: Int, columns: Int)
     /// The number of entries differs from what the header declares.
     case wrongEntryCount(expected: Int, found: Int)
+    /// A problem with one tensor of a file that holds several (safetensors), named by the tensor.
+    indirect case tensor(name: String, problem: FileProblem)
+    /// A tensor's data spans `found` bytes, but its shape and data type need `expected`.
+    case wrongByteCount(expected: Int, found: Int)
+    /// Two tensors claim some of the same bytes of a safetensors file's data.
+    case overlappingData(first: String, second: String)
+    /// Bytes `begin..<end` of a safetensors file's data (counted from the end of
+    /// the header) belong to no tensor; the format requires the tensors to fill it.
+    case unusedData(begin: Int, end: Int)
 }
 
 extension LinalgError: CustomStringConvertible {
@@ -115,6 +124,15 @@ extension FileProblem: CustomStringConvertible {
             return "line \(line): entry (\(row), \(column)) is outside the declared \(rows)×\(columns) size"
         case let .wrongEntryCount(expected, found):
             return "the header declares \(expected) entries but the file has \(found)"
+        case let .tensor(name, problem):
+            return "tensor '\(name)': \(problem)"
+        case let .wrongByteCount(expected, found):
+            return "its data_offsets span \(found) bytes, but its shape and dtype need \(expected)"
+        case let .overlappingData(first, second):
+            return "the data of tensors '\(first)' and '\(second)' overlap; each tensor needs its own bytes"
+        case let .unusedData(begin, end):
+            return "bytes \(begin)..<\(end) of the data (counting from the end of the header) belong to no tensor; "
+                + "the tensors' data_offsets must cover the data without gaps"
         }
     }
 }

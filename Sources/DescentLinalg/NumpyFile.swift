@@ -143,7 +143,7 @@ public enum NumpyFile {
     /// The loop runs on the buffer viewed as its concrete type (`Double` or
     /// `Float`), so it is compiled for that type; generic code would pay a
     /// protocol call per element.
-    private static func convert<Scalar: BLASScalar>(
+    static func convert<Scalar: BLASScalar>(
         _ bytes: [UInt8], from offset: Int, count: Int, type: NumpyElementType
     ) -> [Scalar] {
         bytes.withUnsafeBytes { source in
@@ -212,7 +212,7 @@ public enum NumpyFile {
     }
 
     /// Stores each value's bit pattern little-endian, one after another.
-    private static func store<Value, Raw: FixedWidthInteger>(
+    static func store<Value, Raw: FixedWidthInteger>(
         _ values: UnsafeBufferPointer<Value>, into target: UnsafeMutableRawBufferPointer, bits: (Value) -> Raw
     ) {
         let stride = MemoryLayout<Raw>.size
