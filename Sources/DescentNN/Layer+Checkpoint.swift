@@ -1,0 +1,96 @@
+// Saving and loading a model's parameters and state as safetensors.
+//
+// The file holds one tensor per named parameter and per state entry (running
+// statistics, standardization), under the names the layers give them — for a
+// Sequential the PyTorch `state_dict` names ("0.weight", "1.running_var") — so
+// `safetensors.numpy.load_file` reads it unchanged and a PyTorch model of the
+// same structure can load it. Row vectors whose name ends in `bias`,
+// `running_mean`, `running_var`, `mean` or `standard_deviation` are written as
+// 1-D tensors like PyTorch's; every other tensor keeps its 2-D shape (so a
+// batch-norm γ is [1, C] where PyTorch has [C]; the loader accepts both).
+
+/// A checkpoint that does not fit the model it is loaded into.
+public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file lacks a tensor the model needs.
+    case missingTensor(path: String, name: String)
+    /// The file has tensors the model does not know (likely another architecture).
+    case unexpectedTensors(path: String, names: [String])
+    /// A tensor's shape differs from the model's.
+    case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
+    /// A tensor holds NaN or ∞.
+    case nonFinite(path: String, name: String)
+
+    public var description: String {
+        switch self {
+        case let .missingTensor(path, name):
+            "\(path): no tensor named \"\(name)\"; the checkpoint was saved from a different model"
+        case let .unexpectedTensors(path, names):
+            "\(path): tensors the model does not have: \(names.joined(separator: ", ")); the checkpoint was saved from a different model"
+        case let .shapeMismatch(path, name, expected, found):
+            "\(path): tensor \"\(name)\" has shape \(found), the model needs \(expected)"
+        case let .nonFinite(path, name):
+            "\(path): tensor \"\(name)\" contains NaN or infinity; the model that was saved had diverged"
+        }
+    }
+}
+
+extension Layer {
+    /// Writes every parameter and state entry to a safetensors file, atomically
+    /// (a temporary file renamed into place; an existing file is replaced only
+    /// once the new one is complete).
+    ///
+    /// - Parameters:
+    ///   - path: the file to write.
+    ///   - metadata: extra string pairs stored in the header (`__metadata__`).
+    /// - Throws: `LinalgError.file` if the file cannot be written.
+    public func save(to path: String, metadata: [String: String] = [:]) throws {
+        var entries: [SafetensorsFile.Entry<Scalar>] = []
+        for (name, tensor) in namedParameters { entries.append(checkpointEntry(name, tensor.value)) }
+        for (name, value) in namedState { entries.append(checkpointEntry(name, value)) }
+        var allMetadata = metadata
+        allMetadata["format"] = "descent"
+        try SafetensorsFile.write(entries, metadata: allMetadata, to: path)
+    }
+
+    /// Reads parameters and state saved by ``save(to:metadata:)`` (or by any
+    /// tool writing the same names and shapes) into this model.
+    ///
+    /// Parameters keep their variable identity (values are replaced). Nothing
+    /// changes unless the whole file fits: every name present, no extra ones,
+    /// every shape equal (a 1-D tensor of length n fits a 1×n or n×1 entry),
+    /// every value finite.
+    /// - Throws: ``CheckpointError`` for a file that does not fit the model;
+    ///   `LinalgError.file` for a missing or malformed file.
+    public mutating func load(from path: String) throws {
+        let contents = try SafetensorsFile.read(from: path, as: Scalar.self)
+        func fetch(_ name: String, like expected: Matrix<Scalar>) throws -> Matrix<Scalar> {
+            guard let entry = contents[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
+            let found = entry.matrix
+            let sameShape = found.rows == expected.rows && found.columns == expected.columns
+            let vectorFits = entry.rank <= 1 && found.count == expected.count && (expected.rows == 1 || expected.columns == 1)
+            guard sameShape || vectorFits else {
+                throw CheckpointError.shapeMismatch(
+                    path: path, name: name, expected: [expected.rows, expected.columns], found: entry.shape)
+            }
+            guard found.isFinite else { throw CheckpointError.nonFinite(path: path, name: name) }
+            return found.reshaped(rows: expected.rows, columns: expected.columns)
+        }
+        let parameterNames = namedParameters.map(\.name)
+        let stateNames = namedState.map(\.name)
+        let known = Set(parameterNames + stateNames)
+        let extra = contents.entries.map(\.name).filter { !known.contains($0) }
+        guard extra.isEmpty else { throw CheckpointError.unexpectedTensors(path: path, names: extra) }
+        let parameterValues = try namedParameters.map { try fetch($0.name, like: $0.tensor.value) }
+        let stateValues = try namedState.map { (name: $0.name, value: try fetch($0.name, like: $0.value)) }
+        updateParameterValues(parameterValues)
+        if !stateValues.isEmpty { namedState = stateValues }
+    }
+}
+
+/// The entry for one tensor: 1-D for vectors whose role is a vector in PyTorch.
+private func checkpointEntry<Scalar>(_ name: String, _ value: Matrix<Scalar>) -> SafetensorsFile.Entry<Scalar> {
+    let vectorSuffixes = ["bias", "running_mean", "running_var", "mean", "standard_deviation", "weight_g"]
+    let lastComponent = name.split(separator: ".").last.map(String.init) ?? name
+    let isVector = value.rows == 1 || value.columns == 1
+    return SafetensorsFile.Entry(name: name, matrix: value, rank: isVector && vectorSuffixes.contains(lastComponent) ? 1 : 2)
+}
