@@ -90,3 +90,16 @@ struct LayerTests {
         #expect(dense(Tensor(x)).isTracked)
     }
 }
+
+@Suite("Dense initialization")
+struct DenseInitializationTests {
+    @Test func pytorchDefaultDrawsWeightsAndBiasesWithinOneOverRootFanIn() throws {
+        var generator = testGenerator(8)
+        let layer = try Dense<Double>.pytorchDefault(inputs: 100, outputs: 400, using: &generator)
+        let bound = 0.1  // 1/√100
+        #expect(layer.weight.value.maxAbsoluteElement() <= bound && layer.weight.value.maxAbsoluteElement() > 0.99 * bound)
+        let bias = try #require(layer.bias).value
+        #expect(bias.maxAbsoluteElement() <= bound && bias.maxAbsoluteElement() > 0.95 * bound)
+        #expect(bias.rows == 1 && bias.columns == 400)
+    }
+}

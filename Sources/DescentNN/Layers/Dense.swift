@@ -24,7 +24,9 @@ public struct Dense<Scalar: BLASScalar>: Layer {
     ///   - inputs: the fan-in (features per example), ≥ 1.
     ///   - outputs: the fan-out (units), ≥ 1.
     ///   - weightInitializer: Glorot (Xavier) uniform by default, as in Keras.
-    ///   - biasInitializer: zeros by default; `nil` for no bias.
+    ///   - biasInitializer: zeros by default; `nil` for no bias. It draws an
+    ///     outputs × 1 matrix, so a fan-dependent initializer sees fan-in 1; for
+    ///     PyTorch's bias U(±1/√inputs) use ``pytorchDefault(inputs:outputs:using:)``.
     ///   - generator: the seeded source of every random draw.
     /// - Throws: only if an orthogonal initializer's QR factorization fails in LAPACK.
     public init<G: RandomNumberGenerator>(
@@ -34,12 +36,21 @@ public struct Dense<Scalar: BLASScalar>: Layer {
         precondition(inputs >= 1 && outputs >= 1, "Dense needs at least one input and one output, got \(inputs)→\(outputs)")
         weight = Tensor(variable: try weightInitializer.matrix(rows: outputs, columns: inputs, using: &generator))
         if let biasInitializer {
-            // A bias draw uses the layer's fan-in, as PyTorch's U(±1/√fan_in) default does.
-            let draw: Matrix<Scalar> = try biasInitializer.matrix(rows: outputs, columns: inputs, using: &generator)
-            bias = Tensor(variable: draw.columns(0..<1).reshaped(rows: 1, columns: outputs))
+            let column: Matrix<Scalar> = try biasInitializer.matrix(rows: outputs, columns: 1, using: &generator)
+            bias = Tensor(variable: column.reshaped(rows: 1, columns: outputs))
         } else {
             bias = nil
         }
+    }
+
+    /// A layer initialized as PyTorch's `nn.Linear` is: weights and biases both
+    /// U(±1/√inputs) (Glorot & Bengio's "standard" heuristic, Var = 1/(3·inputs)).
+    public static func pytorchDefault<G: RandomNumberGenerator>(
+        inputs: Int, outputs: Int, using generator: inout G
+    ) throws(LinalgError) -> Dense {
+        try Dense(
+            inputs: inputs, outputs: outputs, weightInitializer: .pytorchLinearDefault,
+            biasInitializer: .uniform(bound: 1 / Double(inputs).squareRoot()), using: &generator)
     }
 
     /// A layer with the given weight (outputs × inputs) and optional bias (1×outputs).
