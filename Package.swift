@@ -38,9 +38,14 @@ let package = Package(
             name: "DescentNN",
             dependencies: ["DescentAutograd"]
         ),
+        // Self-contained SVG charts (line, histogram, small multiples); DescentLinalg only for atomic writes.
+        .target(
+            name: "DescentPlot",
+            dependencies: ["DescentLinalg"]
+        ),
         .target(
             name: "Descent",
-            dependencies: ["DescentLinalg", "DescentAutograd", "DescentNN"]
+            dependencies: ["DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot"]
         ),
         .executableTarget(
             name: "linalg-bench",
@@ -51,6 +56,12 @@ let package = Package(
             name: "descent-demo",
             dependencies: ["Descent"],
             path: "Sources/descent-demo"
+        ),
+        // Regenerates the figures of docs/guides (run from the repository root).
+        .executableTarget(
+            name: "guide-figures",
+            dependencies: ["Descent"],
+            path: "Examples/guide-figures"
         ),
         .testTarget(
             name: "DescentLinalgTests",
@@ -70,6 +81,10 @@ let package = Package(
             name: "DescentNNTests",
             dependencies: ["DescentNN", "DescentTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DescentPlotTests",
+            dependencies: ["DescentPlot"]
         ),
     ],
     swiftLanguageModes: [.v6]

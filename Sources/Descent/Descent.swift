@@ -2,3 +2,4 @@
 @_exported import DescentAutograd
 @_exported import DescentLinalg
 @_exported import DescentNN
+@_exported import DescentPlot

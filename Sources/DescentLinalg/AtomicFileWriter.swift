@@ -20,7 +20,10 @@
 // MARK: - Writing
 
 /// Writes whole files atomically: readers see the old file or the new one, never a mix.
-enum AtomicFileWriter {
+///
+/// `package` so that the other targets of this package (DescentPlot's figures)
+/// write through it too; it is not part of the public API.
+package enum AtomicFileWriter {
     /// Replaces (or creates) the file at `path` with `bytes`.
     ///
     /// The bytes go to `.<name>.tmp-<pid>-<random>` beside the target, are
@@ -33,7 +36,7 @@ enum AtomicFileWriter {
     ///     written and flushed, just before the rename; tests use it to inject
     ///     a failure. An error it throws aborts the write like any other.
     /// - Throws: `LinalgError.file(path:problem: .cannotOpen(reason:))` naming the failed step.
-    static func write(
+    package static func write(
         _ bytes: [UInt8], to path: String,
         beforeRename: (_ temporaryPath: String) throws -> Void = { _ in }
     ) throws {
