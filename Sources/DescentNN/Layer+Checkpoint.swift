@@ -4,10 +4,11 @@
 // statistics, standardization), under the names the layers give them — for a
 // Sequential the PyTorch `state_dict` names ("0.weight", "1.running_var") — so
 // `safetensors.numpy.load_file` reads it unchanged and a PyTorch model of the
-// same structure can load it. Row vectors whose name ends in `bias`,
-// `running_mean`, `running_var`, `mean` or `standard_deviation` are written as
-// 1-D tensors like PyTorch's; every other tensor keeps its 2-D shape (so a
-// batch-norm γ is [1, C] where PyTorch has [C]; the loader accepts both).
+// same structure can load it. Parameters a layer lists in
+// `vectorParameterNames` (biases, normalization γ and β) and vector state
+// (running statistics) are 1-D tensors as in PyTorch, `num_batches_tracked` is
+// 0-D; every other tensor keeps its 2-D shape. The loader accepts a 1-D tensor
+// for any 1×n or n×1 entry.
 
 /// A checkpoint that does not fit the model it is loaded into.
 public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -45,8 +46,13 @@ extension Layer {
     /// - Throws: `LinalgError.file` if the file cannot be written.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
         var entries: [SafetensorsFile.Entry<Scalar>] = []
-        for (name, tensor) in namedParameters { entries.append(checkpointEntry(name, tensor.value)) }
-        for (name, value) in namedState { entries.append(checkpointEntry(name, value)) }
+        let vectors = vectorParameterNames
+        for (name, tensor) in namedParameters {
+            let value = tensor.value
+            let isVector = vectors.contains(name) && (value.rows == 1 || value.columns == 1)
+            entries.append(SafetensorsFile.Entry(name: name, matrix: value, rank: isVector ? 1 : 2))
+        }
+        for (name, value) in namedState { entries.append(stateEntry(name, value)) }
         var allMetadata = metadata
         allMetadata["format"] = "descent"
         try SafetensorsFile.write(entries, metadata: allMetadata, to: path)
@@ -87,10 +93,9 @@ extension Layer {
     }
 }
 
-/// The entry for one tensor: 1-D for vectors whose role is a vector in PyTorch.
-private func checkpointEntry<Scalar>(_ name: String, _ value: Matrix<Scalar>) -> SafetensorsFile.Entry<Scalar> {
-    let vectorSuffixes = ["bias", "running_mean", "running_var", "mean", "standard_deviation", "weight_g"]
-    let lastComponent = name.split(separator: ".").last.map(String.init) ?? name
-    let isVector = value.rows == 1 || value.columns == 1
-    return SafetensorsFile.Entry(name: name, matrix: value, rank: isVector && vectorSuffixes.contains(lastComponent) ? 1 : 2)
+/// The entry for one state tensor: statistics (1×n or n×1) are 1-D and a 1×1
+/// counter such as `num_batches_tracked` is 0-D, as in PyTorch.
+private func stateEntry<Scalar>(_ name: String, _ value: Matrix<Scalar>) -> SafetensorsFile.Entry<Scalar> {
+    let rank = value.count == 1 && name.hasSuffix("num_batches_tracked") ? 0 : (value.rows == 1 || value.columns == 1 ? 1 : 2)
+    return SafetensorsFile.Entry(name: name, matrix: value, rank: rank)
 }

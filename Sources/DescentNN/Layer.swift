@@ -39,9 +39,18 @@ public protocol Layer<Scalar> {
     /// Non-trainable state that belongs in a checkpoint (running mean and
     /// variance, standardization statistics), with names. Empty by default.
     var namedState: [(name: String, value: Matrix<Scalar>)] { get set }
+
+    /// The names of parameters that are vectors in PyTorch's `state_dict`
+    /// (stored here as 1×n rows): checkpoints write them as 1-D tensors.
+    /// By default, the parameters named `bias`.
+    var vectorParameterNames: Set<String> { get }
 }
 
 extension Layer {
+    public var vectorParameterNames: Set<String> {
+        Set(namedParameters.map(\.name).filter { $0 == "bias" })
+    }
+
     public var namedState: [(name: String, value: Matrix<Scalar>)] {
         get { [] }
         set { precondition(newValue.isEmpty, "\(Self.self) has no state to set") }

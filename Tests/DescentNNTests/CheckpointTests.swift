@@ -75,6 +75,29 @@ struct CheckpointTests {
         try twoLayers.load(from: path)
     }
 
+    @Test func shapesFollowPyTorchsStateDict() throws {
+        let path = Self.temporaryPath("norm.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var generator = testGenerator(4)
+        let model = Sequential<Float>([
+            try Dense(inputs: 3, outputs: 4, using: &generator), BatchNorm(features: 4), Activation(.relu),
+            try Dense(inputs: 4, outputs: 1, using: &generator), LayerNorm(features: 1),
+        ])
+        try model.save(to: path)
+        let contents = try SafetensorsFile.read(from: path, as: Float.self)
+        let shapes = Dictionary(uniqueKeysWithValues: contents.entries.map { ($0.name, $0.shape) })
+        #expect(
+            shapes == [
+                "0.weight": [4, 3], "0.bias": [4], "1.weight": [4], "1.bias": [4], "1.running_mean": [4],
+                "1.running_var": [4], "1.num_batches_tracked": [], "3.weight": [1, 4], "3.bias": [1], "4.weight": [1],
+                "4.bias": [1],
+            ])
+        var copy = model
+        try copy.load(from: path)
+        #expect(copy.namedState.map(\.value) == model.namedState.map(\.value))
+        if let sample = ProcessInfo.processInfo.environment["DESCENT_CHECKPOINT_SAMPLE_NORM"] { try model.save(to: sample) }
+    }
+
     @Test func divergedWeightsAreRefused() throws {
         let path = Self.temporaryPath("nan.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }

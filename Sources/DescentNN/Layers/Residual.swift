@@ -41,6 +41,11 @@ public struct Residual<Scalar: BLASScalar>: Layer {
         }
     }
 
+    public var vectorParameterNames: Set<String> {
+        Set(body.vectorParameterNames.map { "body.\($0)" })
+            .union(shortcut?.vectorParameterNames.map { "shortcut.\($0)" } ?? [])
+    }
+
     public var namedState: [(name: String, value: Matrix<Scalar>)] {
         get {
             body.namedState.map { (name: "body.\($0.name)", value: $0.value) }

@@ -37,6 +37,10 @@ public struct Sequential<Scalar: BLASScalar>: Layer {
         }
     }
 
+    public var vectorParameterNames: Set<String> {
+        Set(layers.enumerated().flatMap { index, layer in layer.vectorParameterNames.map { "\(index).\($0)" } })
+    }
+
     public var namedState: [(name: String, value: Matrix<Scalar>)] {
         get {
             layers.enumerated().flatMap { index, layer in

@@ -192,6 +192,9 @@ public struct BatchNorm<Scalar: BLASScalar>: Layer {
 
     // MARK: - Parameters and state
 
+    /// γ and β are vectors in PyTorch: both are written as 1-D tensors.
+    public var vectorParameterNames: Set<String> { Set(namedParameters.map(\.name)) }
+
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
         get { affine.namedParameters }
         set { affine.setNamedParameters(newValue, in: "BatchNorm") }

@@ -74,6 +74,9 @@ public struct GroupNorm<Scalar: BLASScalar>: Layer {
         return affine.apply(to: normalized.reshaped(rows: n, columns: features))
     }
 
+    /// γ and β are vectors in PyTorch: both are written as 1-D tensors.
+    public var vectorParameterNames: Set<String> { Set(namedParameters.map(\.name)) }
+
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
         get { affine.namedParameters }
         set { affine.setNamedParameters(newValue, in: "GroupNorm") }

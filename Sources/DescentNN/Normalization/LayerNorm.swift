@@ -54,6 +54,9 @@ public struct LayerNorm<Scalar: BLASScalar>: Layer {
         return affine.apply(to: input.normalizedWithStatistics(alongAxis: 1, epsilon: Scalar(epsilon)).normalized)
     }
 
+    /// γ and β are vectors in PyTorch: both are written as 1-D tensors.
+    public var vectorParameterNames: Set<String> { Set(namedParameters.map(\.name)) }
+
     public var namedParameters: [(name: String, tensor: Tensor<Scalar>)] {
         get { affine.namedParameters }
         set { affine.setNamedParameters(newValue, in: "LayerNorm") }
