@@ -192,6 +192,8 @@ extension Matrix {
     public var isFinite: Bool { finiteAndLargestMagnitude().allFinite }
 
     /// The first element that is NaN or ±∞, as (row, column, value), or `nil`.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public func firstNonFiniteElement() -> (row: Int, column: Int, value: Scalar)? {
         guard let index = elements.firstIndex(where: { !$0.isFinite }) else { return nil }
         return (index / columns, index % columns, elements[index])
