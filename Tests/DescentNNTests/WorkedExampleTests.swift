@@ -6,36 +6,8 @@ import Testing
 
 @Suite("The notes' worked examples")
 struct WorkedExampleTests {
-    // MARK: - Slow learning: quadratic cost against cross-entropy (Nielsen ch. 3)
-
-    /// The output σ(w + b) of the notes' neuron (x = 1, y = 0) after `steps`
-    /// full-batch gradient-descent steps of size `rate`.
-    static func trainedOutput(from start: (Double, Double), loss: Loss, rate: Double, steps: Int) -> Double {
-        var point = [Matrix(column: [start.0]), Matrix(column: [start.1])]
-        let target = Matrix<Double>(column: [0])
-        for _ in 0..<steps {
-            let (_, g) = valueWithGradient(at: point) { p in
-                let a = p[0] * 1 + p[1]
-                return loss == .binaryCrossEntropyWithLogits ? loss(a, target) : loss(a.sigmoid(), target)
-            }
-            point = zip(point, g).map { $0 - rate * $1 }
-        }
-        return 1 / (1 + Double.exp(-(point[0][0, 0] + point[1][0, 0])))
-    }
-
-    @Test(
-        "300 steps of gradient descent (THEORY.md §13 item 3)",
-        arguments: [
-            (0.6, 0.9, Loss.quadratic, 0.15, 0.0939557), (2, 2, .quadratic, 0.15, 0.2028484),
-            (0.6, 0.9, .binaryCrossEntropyWithLogits, 0.005, 0.4176793), (2, 2, .binaryCrossEntropyWithLogits, 0.005, 0.7795871),
-            (0.6, 0.9, .binaryCrossEntropyWithLogits, 0.15, 0.0116382), (2, 2, .binaryCrossEntropyWithLogits, 0.15, 0.0120087),
-        ])
-    func slowLearning(_ example: (Double, Double, Loss, Double, Double)) {
-        let (w, b, loss, rate, expected) = example
-        let output = Self.trainedOutput(from: (w, b), loss: loss, rate: rate, steps: 300)
-        // Expected values are printed to 7 digits.
-        #expect(abs(output - expected) < 1e-7)
-    }
+    // Slow learning (THEORY.md §13 item 3) is reproduced by SigmoidNeuronTests,
+    // through the library's `SigmoidNeuron`.
 
     // MARK: - Exploding and vanishing products
 
