@@ -19,6 +19,8 @@
 ///     first-order pass is then about twice as fast and keeps no graph.
 /// - Returns: one gradient per tensor, each of that tensor's shape.
 /// - Complexity: about twice the cost of computing `loss`.
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
 public func gradient<Scalar>(
     of loss: Tensor<Scalar>, withRespectTo tensors: [Tensor<Scalar>], creatingGraph: Bool = false
 ) -> [Tensor<Scalar>] {

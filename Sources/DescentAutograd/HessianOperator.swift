@@ -44,6 +44,8 @@ public struct HessianOperator<Scalar: BLASScalar> {
     ///   - loss: a 1×1 tensor.
     ///   - variables: the variables (``Tensor/init(variable:)``) to differentiate by.
     /// - Precondition: every element of `variables` is a variable, all distinct.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public init(of loss: Tensor<Scalar>, withRespectTo variables: [Tensor<Scalar>]) {
         precondition(variables.allSatisfy(\.isVariable), "HessianOperator: every tensor to differentiate by must be a variable")
         precondition(
@@ -74,19 +76,77 @@ public struct HessianOperator<Scalar: BLASScalar> {
     /// H·V for a P×k matrix of directions (one per column): one forward sweep.
     /// - Precondition: `directions.rows == parameterCount` and k ≥ 1.
     /// - Complexity: about 2k gradient evaluations of arithmetic, in k-wide GEMMs.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public func apply(to directions: Matrix<Scalar>) -> Matrix<Scalar> {
         precondition(
             directions.rows == parameterCount && directions.columns >= 1,
             "HessianOperator.apply: directions are \(directions.shapeDescription), need \(parameterCount)×k with k ≥ 1")
         let k = directions.columns
-        var tangents: [ObjectIdentifier: TangentBatch<Scalar>] = [:]
-        for (index, variable) in variables.enumerated() {
-            let size = variable.value.count
+        let seeds = variables.indices.map { index in
+            let variable = variables[index]
             // Rows offset ..< offset+size of the directions, transposed: block j is column j.
-            let slice = directions.rows(offsets[index]..<offsets[index] + size).transposed()
-            tangents[ObjectIdentifier(variable.node!)] = TangentBatch(
-                stacked: slice.reshaped(rows: k * variable.rows, columns: variable.columns), count: k)
+            let stacked = [Scalar](unsafeUninitializedCapacity: k * variable.value.count) { target, count in
+                guard variable.value.count > 0 else {
+                    count = 0
+                    return
+                }
+                directions.elements.withUnsafeBufferPointer { source in
+                    transposeBlock(
+                        from: source.baseAddress! + offsets[index] * k, rows: variable.value.count, columns: k,
+                        to: target.baseAddress!)
+                }
+                count = k * variable.value.count
+            }
+            return TangentBatch(
+                stacked: Matrix(rows: k * variable.rows, columns: variable.columns, elements: stacked), count: k)
         }
+        let products = sweep(seeds)
+        let result = [Scalar](unsafeUninitializedCapacity: parameterCount * k) { target, count in
+            for (index, product) in products.enumerated() where variables[index].value.count > 0 {
+                let size = variables[index].value.count
+                let start = target.baseAddress! + offsets[index] * k
+                guard let product else {
+                    start.initialize(repeating: 0, count: size * k)
+                    continue
+                }
+                product.stacked.elements.withUnsafeBufferPointer { stacked in
+                    transposeBlock(from: stacked.baseAddress!, rows: k, columns: size, to: start)
+                }
+            }
+            count = parameterCount * k
+        }
+        return Matrix(rows: parameterCount, columns: k, elements: result)
+    }
+
+    /// H·v for one direction given per variable (each of that variable's shape).
+    ///
+    /// The direction matrices seed the sweep as they are and the products are
+    /// the gradients' tangents as they come out: nothing of size P is copied.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
+    public func apply(along direction: [Matrix<Scalar>]) -> [Matrix<Scalar>] {
+        precondition(
+            direction.count == variables.count,
+            "HessianOperator.apply: \(direction.count) directions for \(variables.count) variables")
+        for (d, v) in zip(direction, variables) {
+            precondition(
+                d.rows == v.rows && d.columns == v.columns,
+                "HessianOperator.apply: direction \(d.shapeDescription) for a \(v.shapeDescription) variable")
+        }
+        let products = sweep(direction.map { TangentBatch(stacked: $0, count: 1) })
+        return zip(products, variables).map { product, variable in
+            product?.stacked.reshaped(rows: variable.rows, columns: variable.columns)
+                ?? Matrix(rows: variable.rows, columns: variable.columns)
+        }
+    }
+
+    /// One forward sweep: pushes `seeds` (k tangents per variable, in order)
+    /// through the recorded gradient graph and returns the tangents of the
+    /// gradients, one per variable (`nil` where the product is zero).
+    private func sweep(_ seeds: [TangentBatch<Scalar>]) -> [TangentBatch<Scalar>?] {
+        var tangents: [ObjectIdentifier: TangentBatch<Scalar>] = [:]
+        for (variable, seed) in zip(variables, seeds) { tangents[ObjectIdentifier(variable.node!)] = seed }
         var remaining = consumerCounts
         let keep = Set(gradientTensors.compactMap { $0.node.map(ObjectIdentifier.init) })
         for node in order {
@@ -102,35 +162,7 @@ public struct HessianOperator<Scalar: BLASScalar> {
                 if remaining[key] == 0 && !keep.contains(key) { tangents[key] = nil }
             }
         }
-        var result = [Scalar](repeating: 0, count: parameterCount * k)
-        for (index, gradientTensor) in gradientTensors.enumerated() {
-            guard let tangent = gradientTensor.node.flatMap({ tangents[ObjectIdentifier($0)] }) else { continue }
-            let size = gradientTensor.value.count
-            let stacked = tangent.stacked.elements
-            for j in 0..<k {
-                for l in 0..<size { result[(offsets[index] + l) * k + j] = stacked[j * size + l] }
-            }
-        }
-        return Matrix(rows: parameterCount, columns: k, elements: result)
-    }
-
-    /// H·v for one direction given per variable (each of that variable's shape).
-    public func apply(along direction: [Matrix<Scalar>]) -> [Matrix<Scalar>] {
-        precondition(
-            direction.count == variables.count,
-            "HessianOperator.apply: \(direction.count) directions for \(variables.count) variables")
-        for (d, v) in zip(direction, variables) {
-            precondition(
-                d.rows == v.rows && d.columns == v.columns,
-                "HessianOperator.apply: direction \(d.shapeDescription) for a \(v.shapeDescription) variable")
-        }
-        let product = apply(to: Matrix(column: direction.flatMap(\.elements)))
-        return variables.indices.map { index in
-            let size = variables[index].value.count
-            return Matrix(
-                rows: variables[index].rows, columns: variables[index].columns,
-                elements: Array(product.elements[offsets[index]..<offsets[index] + size]))
-        }
+        return gradientTensors.map { gradientTensor in gradientTensor.node.flatMap { tangents[ObjectIdentifier($0)] } }
     }
 
     /// The full P×P Hessian, from ⌈P/k⌉ sweeps of k identity columns each.
@@ -140,6 +172,8 @@ public struct HessianOperator<Scalar: BLASScalar> {
     /// - Parameter directionsPerSweep: k, the number of columns per sweep
     ///   (memory grows linearly with it; 32–128 is a good range).
     /// - Complexity: memory P² for the result plus k times the recorded graph.
+    @specialized(where Scalar == Double)
+    @specialized(where Scalar == Float)
     public func fullHessian(directionsPerSweep: Int = 64) -> Matrix<Scalar> {
         precondition(directionsPerSweep >= 1, "fullHessian: directionsPerSweep must be ≥ 1")
         let p = parameterCount
@@ -192,4 +226,25 @@ public func hessian<Scalar>(
     let variables = point.map { Tensor(variable: $0) }
     return HessianOperator(of: try function(variables), withRespectTo: variables).fullHessian(
         directionsPerSweep: directionsPerSweep)
+}
+
+/// Writes the transpose of the row-major `rows×columns` block at `source`
+/// (consecutive rows) to `target` as `columns×rows`, in 32×32 tiles so that
+/// reads and writes both stay in cache when one side is strided.
+@inline(__always)
+private func transposeBlock<Scalar: BLASScalar>(
+    from source: UnsafePointer<Scalar>, rows: Int, columns: Int, to target: UnsafeMutablePointer<Scalar>
+) {
+    if rows == 1 || columns == 1 {
+        target.initialize(from: source, count: rows * columns)
+        return
+    }
+    let tile = 32
+    for i0 in stride(from: 0, to: rows, by: tile) {
+        for j0 in stride(from: 0, to: columns, by: tile) {
+            for i in i0..<Swift.min(i0 + tile, rows) {
+                for j in j0..<Swift.min(j0 + tile, columns) { target[j * rows + i] = source[i * columns + j] }
+            }
+        }
+    }
 }

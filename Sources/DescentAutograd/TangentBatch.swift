@@ -42,14 +42,20 @@ struct TangentBatch<Scalar: BLASScalar> {
         let r = rows
         let c = columns
         let k = count
-        let source = stacked.elements
-        var result = [Scalar](repeating: 0, count: source.count)
-        for j in 0..<k {
-            for i in 0..<r {
-                let from = (j * r + i) * c
-                let to = i * k * c + j * c
-                for l in 0..<c { result[to + l] = source[from + l] }
+        let result = [Scalar](unsafeUninitializedCapacity: stacked.count) { target, initialized in
+            guard stacked.count > 0 else {
+                initialized = 0
+                return
             }
+            stacked.elements.withUnsafeBufferPointer { source in
+                for j in 0..<k {
+                    for i in 0..<r {
+                        (target.baseAddress! + i * k * c + j * c).initialize(
+                            from: source.baseAddress! + (j * r + i) * c, count: c)
+                    }
+                }
+            }
+            initialized = stacked.count
         }
         return Matrix(rows: r, columns: k * c, elements: result)
     }
@@ -59,14 +65,20 @@ struct TangentBatch<Scalar: BLASScalar> {
     init(sideBySide matrix: Matrix<Scalar>, count k: Int) {
         let r = matrix.rows
         let c = matrix.columns / k
-        let source = matrix.elements
-        var result = [Scalar](repeating: 0, count: source.count)
-        for j in 0..<k {
-            for i in 0..<r {
-                let from = i * k * c + j * c
-                let to = (j * r + i) * c
-                for l in 0..<c { result[to + l] = source[from + l] }
+        let result = [Scalar](unsafeUninitializedCapacity: matrix.count) { target, initialized in
+            guard matrix.count > 0 else {
+                initialized = 0
+                return
             }
+            matrix.elements.withUnsafeBufferPointer { source in
+                for j in 0..<k {
+                    for i in 0..<r {
+                        (target.baseAddress! + (j * r + i) * c).initialize(
+                            from: source.baseAddress! + i * k * c + j * c, count: c)
+                    }
+                }
+            }
+            initialized = matrix.count
         }
         self.init(stacked: Matrix(rows: k * r, columns: c, elements: result), count: k)
     }
@@ -94,15 +106,17 @@ struct TangentBatch<Scalar: BLASScalar> {
     func scaled(elementwiseBy coefficient: Matrix<Scalar>) -> TangentBatch {
         precondition(coefficient.rows == rows && coefficient.columns == columns, "TangentBatch: coefficient shape")
         let size = coefficient.count
-        let factors = coefficient.elements
-        var elements = stacked.elements
-        elements.withUnsafeMutableBufferPointer { buffer in
-            factors.withUnsafeBufferPointer { f in
-                for j in 0..<count {
-                    let base = j * size
-                    for i in 0..<size { buffer[base + i] *= f[i] }
+        // One pass into a new buffer (not a copy of `stacked` scaled in place: that is two).
+        let elements = [Scalar](unsafeUninitializedCapacity: stacked.count) { target, initialized in
+            stacked.elements.withUnsafeBufferPointer { source in
+                coefficient.elements.withUnsafeBufferPointer { f in
+                    for j in 0..<count {
+                        let base = j * size
+                        for i in 0..<size { target[base + i] = source[base + i] * f[i] }
+                    }
                 }
             }
+            initialized = stacked.count
         }
         return TangentBatch(stacked: Matrix(rows: stacked.rows, columns: stacked.columns, elements: elements), count: count)
     }
