@@ -52,6 +52,12 @@ let package = Package(
             dependencies: ["DescentLinalg", "COpenBLAS"],
             path: "Benchmarks/linalg-bench"
         ),
+        // Gradient and Hessian-vector cost of the autograd engine against hand-written backprop on BLAS.
+        .executableTarget(
+            name: "autograd-bench",
+            dependencies: ["DescentNN", "COpenBLAS"],
+            path: "Benchmarks/autograd-bench"
+        ),
         .executableTarget(
             name: "descent-demo",
             dependencies: ["Descent"],
