@@ -170,11 +170,12 @@ public struct HessianOperator<Scalar: BLASScalar> {
     /// The result is exact up to rounding but not forced symmetric: its
     /// asymmetry measures the rounding (call `symmetrized()` for the eigensolver).
     /// - Parameter directionsPerSweep: k, the number of columns per sweep
-    ///   (memory grows linearly with it; 32–128 is a good range).
+    ///   (memory grows linearly with it; 16 was fastest for the digits MLP in
+    ///   `autograd-bench`, where wider sweeps spill the cache).
     /// - Complexity: memory P² for the result plus k times the recorded graph.
     @specialized(where Scalar == Double)
     @specialized(where Scalar == Float)
-    public func fullHessian(directionsPerSweep: Int = 64) -> Matrix<Scalar> {
+    public func fullHessian(directionsPerSweep: Int = 16) -> Matrix<Scalar> {
         precondition(directionsPerSweep >= 1, "fullHessian: directionsPerSweep must be ≥ 1")
         let p = parameterCount
         var hessian = [Scalar](repeating: 0, count: p * p)
@@ -221,7 +222,7 @@ public func hessianVectorProducts<Scalar>(
 /// The full Hessian of `function` at `point` (parameters flattened in order,
 /// each row by row), from batched exact Hessian-vector products.
 public func hessian<Scalar>(
-    of function: ([Tensor<Scalar>]) throws -> Tensor<Scalar>, at point: [Matrix<Scalar>], directionsPerSweep: Int = 64
+    of function: ([Tensor<Scalar>]) throws -> Tensor<Scalar>, at point: [Matrix<Scalar>], directionsPerSweep: Int = 16
 ) rethrows -> Matrix<Scalar> {
     let variables = point.map { Tensor(variable: $0) }
     return HessianOperator(of: try function(variables), withRespectTo: variables).fullHessian(
