@@ -47,15 +47,21 @@ let package = Package(
             name: "Descent",
             dependencies: ["DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot"]
         ),
+        // What both benchmark programs report about the machine they ran on.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["COpenBLAS"],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         .executableTarget(
             name: "linalg-bench",
-            dependencies: ["DescentLinalg", "COpenBLAS"],
+            dependencies: ["DescentLinalg", "COpenBLAS", "BenchmarkSupport"],
             path: "Benchmarks/linalg-bench"
         ),
         // Gradient and Hessian-vector cost of the autograd engine against hand-written backprop on BLAS.
         .executableTarget(
             name: "autograd-bench",
-            dependencies: ["DescentNN", "COpenBLAS"],
+            dependencies: ["DescentNN", "COpenBLAS", "BenchmarkSupport"],
             path: "Benchmarks/autograd-bench"
         ),
         .executableTarget(

@@ -1,6 +1,9 @@
 // Comparison: our medians next to PyTorch's for the same quantities, read from
 // the JSON that scripts/bench_pytorch_autograd.py writes on the same machine.
 
+import BenchmarkSupport
+
+
 /// One table per kind of comparison; rows only where PyTorch measured the same thing.
 func comparisonTables(_ records: [ResultRecord], _ reference: ReferenceResults) -> [ResultTable] {
     let note =

@@ -4,6 +4,7 @@
 // 128 directions per sweep. The issue quotes PyTorch at ≈ 0.9 ms per gradient
 // and ≈ 2.1 ms per HVP on this machine.
 
+import BenchmarkSupport
 import DescentNN
 
 /// The examples used: an 80% split of the 1797 digits.

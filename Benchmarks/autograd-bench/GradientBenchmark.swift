@@ -6,6 +6,7 @@
 // to rounding. The headline is the overhead ratio library/raw (ratio of
 // medians, both sides measured in the same rounds).
 
+import BenchmarkSupport
 import DescentNN
 
 func gradientTable() -> ResultTable {

@@ -8,6 +8,7 @@
 // The "directions" suite times `apply(to:)` with k = 1, 16 and 64 columns per
 // sweep and divides by k.
 
+import BenchmarkSupport
 import DescentNN
 
 /// The target: one HVP costs at most 2.5 gradients.

@@ -5,6 +5,7 @@
 // The parameter list and the one-hot targets are made once, outside the timed
 // code (a training loop makes them once per model and per batch too).
 
+import BenchmarkSupport
 import DescentNN
 
 /// A network, one batch, and the loss, gradient and Hessian operator on it.

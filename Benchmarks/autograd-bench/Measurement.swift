@@ -16,6 +16,7 @@
 // `minimumRepetitions` rounds whatever the spread, and never a hundred rounds
 // of the slow computation to give the fast one its minimum time.
 
+import BenchmarkSupport
 import Glibc
 
 // MARK: - Clock

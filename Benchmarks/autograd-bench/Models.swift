@@ -5,6 +5,7 @@
 // Both the library network and the hand-written baseline start from the same
 // weight matrices, so their gradients can be compared before anything is timed.
 
+import BenchmarkSupport
 import DescentNN
 
 /// A multilayer perceptron: widths[0] inputs, widths.last classes.

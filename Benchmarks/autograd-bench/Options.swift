@@ -1,5 +1,8 @@
 // Options: the command line, parsed by hand (the benchmark takes no dependencies).
 
+import BenchmarkSupport
+
+
 /// A group of measurements that `--only` can select.
 enum Suite: String, CaseIterable {
     case gradient, hvp, directions, digits

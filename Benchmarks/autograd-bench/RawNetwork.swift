@@ -15,6 +15,7 @@
 //   δᴸ = (softmax(zᴸ) − y)/n,  ∂W = δᵀ·a_prev,  ∂b = δᵀ·1,
 //   δ_prev = (δ·W) ⊙ f′(z_prev), with f′ from the output: ReLU′ = [a > 0], tanh′ = 1 − a².
 
+import BenchmarkSupport
 import DescentNN
 
 /// One MLP's loss and gradient by hand, on preallocated buffers.

@@ -2,6 +2,7 @@
 // comparison with scripts/bench_pytorch_autograd.py, whose JSON uses the same
 // keys (model, scalar, batch, quantity, directions).
 
+import BenchmarkSupport
 import Foundation
 import Glibc
 

@@ -1,82 +1,9 @@
 // Report: Markdown tables with a verdict per row, number formatting, and
 // progress messages (on standard error, so standard output is pure Markdown).
-// The table and formatting helpers are linalg-bench's.
+// The tables and common formatting are in BenchmarkSupport.
 
+import BenchmarkSupport
 import Foundation
-
-// MARK: - Targets and verdicts
-
-/// The outcome of one row against its target.
-enum Verdict {
-    case pass, fail, informational
-
-    var text: String {
-        switch self {
-        case .pass: "PASS"
-        case .fail: "**FAIL**"
-        case .informational: "—"
-        }
-    }
-}
-
-/// An upper bound on a ratio.
-struct RatioTarget {
-    var maximumRatio: Double
-
-    var text: String { "≤ " + fixed(maximumRatio, 2) }
-
-    func verdict(_ ratio: Double) -> Verdict { ratio <= maximumRatio ? .pass : .fail }
-}
-
-// MARK: - Tables
-
-/// A Markdown table whose rows may carry a verdict.
-struct ResultTable {
-    var title: String
-    var header: [String]
-    var rows: [[String]] = []
-    var verdicts: [Verdict] = []
-    var notes: [String] = []
-
-    init(title: String, header: [String]) {
-        self.title = title
-        self.header = header
-    }
-
-    mutating func append(_ cells: [String], verdict: Verdict = .informational) {
-        precondition(cells.count == header.count, "A row of \(cells.count) cells in a table of \(header.count) columns")
-        rows.append(cells)
-        verdicts.append(verdict)
-    }
-
-    var markdown: String {
-        var lines = ["### \(title)", ""]
-        lines.append("| " + header.joined(separator: " | ") + " |")
-        lines.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
-        for row in rows { lines.append("| " + row.joined(separator: " | ") + " |") }
-        if !notes.isEmpty {
-            lines.append("")
-            lines.append(contentsOf: notes)
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
-// MARK: - Formatting
-
-/// `value` with `decimals` digits after the point.
-func fixed(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
-
-/// A duration with three significant digits and a readable unit (ns, µs, ms, s).
-func duration(_ seconds: Double) -> String {
-    if seconds.isNaN { return "—" }
-    let magnitude = abs(seconds)
-    let (scale, unit): (Double, String) =
-        magnitude < 1e-6 ? (1e9, "ns") : magnitude < 1e-3 ? (1e6, "µs") : magnitude < 1 ? (1e3, "ms") : (1, "s")
-    let scaled = magnitude * scale
-    let decimals = scaled < 10 ? 2 : scaled < 100 ? 1 : 0
-    return (seconds < 0 ? "−" : "") + fixed(scaled, decimals) + " " + unit
-}
 
 /// A ratio with two decimals, or a dash when it is unknown.
 func ratioText(_ ratio: Double?) -> String {
@@ -100,9 +27,4 @@ func grouped(_ value: Int) -> String {
         result.append(character)
     }
     return result
-}
-
-/// Writes a progress line to standard error.
-func progress(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

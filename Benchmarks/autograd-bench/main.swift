@@ -3,6 +3,7 @@
 // Run: swift run -c release autograd-bench [--quick] [--only gradient|hvp|directions|digits] [--json PATH]
 // The method and the latest results are in docs/benchmarks.md ("Autograd").
 
+import BenchmarkSupport
 import DescentNN
 import Foundation
 

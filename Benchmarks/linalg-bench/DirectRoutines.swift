@@ -2,6 +2,7 @@
 // would call OpenBLAS and LAPACKE: raw pointers, constants spelled out, no
 // checks beyond LAPACK's own `info`.
 
+import BenchmarkSupport
 import COpenBLAS
 import DescentLinalg
 

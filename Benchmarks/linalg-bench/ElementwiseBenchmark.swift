@@ -9,6 +9,7 @@
 // what a failure looks like: the same library call from a generic function
 // the optimizer is told never to specialize.
 
+import BenchmarkSupport
 import DescentLinalg
 
 /// Specialized library code should run as fast as the hand-written loop.

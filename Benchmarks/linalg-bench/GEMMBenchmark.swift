@@ -6,6 +6,7 @@
 // the bare CBLAS call on raw pointers to the same A, B and C buffers, taken
 // once, outside the timed loop. The results must be bitwise identical.
 
+import BenchmarkSupport
 import DescentLinalg
 
 /// The size at which the wrapper's cost target starts to apply.

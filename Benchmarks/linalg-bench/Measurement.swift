@@ -10,6 +10,7 @@
 // `minimumSeconds` of measured time (or `maximumRepetitions` samples): fast
 // cases get hundreds of samples, the slowest (about a second a call) seven.
 
+import BenchmarkSupport
 import Glibc
 
 // MARK: - Clock

@@ -1,5 +1,6 @@
 // Options: the command line, parsed by hand (the benchmark takes no dependencies).
 
+import BenchmarkSupport
 import DescentLinalg
 
 /// A group of measurements that `--only` can select.

@@ -9,6 +9,7 @@
 // eigenvector matrix into row-major order; both are O(n²) against syevd's O(n³).
 // Both sides must produce bitwise-identical eigenvalues and eigenvectors.
 
+import BenchmarkSupport
 import DescentLinalg
 
 let eigenTarget = RatioTarget(maximumRatio: 1.05)

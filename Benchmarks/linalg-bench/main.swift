@@ -3,6 +3,7 @@
 // Run: swift run -c release linalg-bench [--quick] [--only gemm|syevd|elementwise]
 // The method and the latest results are in docs/benchmarks.md.
 
+import BenchmarkSupport
 import DescentLinalg
 import Foundation
 

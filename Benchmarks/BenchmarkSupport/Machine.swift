@@ -1,24 +1,23 @@
 // Machine: what the numbers were measured on (CPU, cores, OpenBLAS build and
-// threads, LAPACK version), printed at the top of every report. A copy of
-// linalg-bench's (executables cannot share code without a library target).
+// threads, LAPACK version), printed at the top of every report.
 
-import COpenBLAS
+internal import COpenBLAS
 import Foundation
 
-struct MachineDescription: Encodable {
-    var cpuModel: String
-    var cpuFamilyAndModel: String
-    var onlineCPUs: Int
-    var vectorExtensions: String
-    var openBLASConfiguration: String
-    var openBLASCore: String
-    var openBLASThreads: Int
-    var openBLASParallelism: String
-    var lapackVersion: String
-    var threadEnvironment: String
+public struct MachineDescription: Encodable, Sendable {
+    public var cpuModel: String
+    public var cpuFamilyAndModel: String
+    public var onlineCPUs: Int
+    public var vectorExtensions: String
+    public var openBLASConfiguration: String
+    public var openBLASCore: String
+    public var openBLASThreads: Int
+    public var openBLASParallelism: String
+    public var lapackVersion: String
+    public var threadEnvironment: String
 
     /// Reads /proc/cpuinfo and asks OpenBLAS and LAPACKE about themselves.
-    static func current() -> MachineDescription {
+    public static func current() -> MachineDescription {
         let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         func field(_ name: String) -> String? {
             for line in cpuInfo.split(separator: "\n") {
@@ -58,7 +57,7 @@ struct MachineDescription: Encodable {
     }
 
     /// A Markdown bullet list.
-    var markdown: String {
+    public var markdown: String {
         """
         - CPU: \(cpuModel) (\(cpuFamilyAndModel)), \(onlineCPUs) online CPUs, \(vectorExtensions)
         - OpenBLAS: `\(openBLASConfiguration)`, core `\(openBLASCore)`, \(openBLASThreads) threads (\(openBLASParallelism))
@@ -74,13 +73,13 @@ struct MachineDescription: Encodable {
 /// (from /proc/stat minus this process's /proc/self/stat) and time the
 /// hypervisor gave to other guests ("steal"). Both disturb the timings; the
 /// interleaved design protects the ratios, not the absolute times.
-struct CompetingLoadMonitor {
+public struct CompetingLoadMonitor {
     private let start: (system: CPUTimes, own: Double)
 
-    init() { start = (CPUTimes.read(), Self.ownTicks()) }
+    public init() { start = (CPUTimes.read(), Self.ownTicks()) }
 
     /// A sentence for the report, in percent of all CPUs over the elapsed time.
-    func summary() -> String {
+    public func summary() -> String {
         let now = CPUTimes.read()
         let total = now.total - start.system.total
         guard total > 0 else { return "unknown (no /proc/stat)" }
@@ -119,7 +118,7 @@ private struct CPUTimes {
 
 /// The first three fields of /proc/loadavg: runnable processes averaged over
 /// 1, 5 and 15 minutes (our own benchmark counts too).
-func loadAverage() -> String {
+public func loadAverage() -> String {
     guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
     return text.split(separator: " ").prefix(3).joined(separator: ", ")
 }
