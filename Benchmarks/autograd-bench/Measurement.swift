@@ -19,53 +19,6 @@
 import BenchmarkSupport
 import Glibc
 
-// MARK: - Clock
-
-/// Nanoseconds on the monotonic clock (`clock_gettime(CLOCK_MONOTONIC)`).
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
-/// Seconds taken by `calls` calls of `body`.
-@inline(__always)
-func secondsTaken(calls: Int, _ body: () -> Void) -> Double {
-    let start = monotonicNanoseconds()
-    for _ in 0..<calls { body() }
-    return Double(monotonicNanoseconds() - start) * 1e-9
-}
-
-// MARK: - Keeping results alive
-
-/// Every consumed result is folded in here and printed at the end, so the
-/// optimizer cannot prove a computed value unused and delete the work.
-nonisolated(unsafe) private var consumedChecksum: Double = 0
-
-/// Marks `value` as used.
-@inline(never)
-func blackHole<Scalar: BinaryFloatingPoint>(_ value: Scalar) {
-    consumedChecksum += Double(value)
-}
-
-/// The running sum of everything passed to ``blackHole(_:)``.
-func checksumOfConsumedResults() -> Double { consumedChecksum }
-
-// MARK: - Policy and samples
-
-/// How long and how often each case is measured.
-struct MeasurementPolicy: Sendable {
-    /// Fewest samples (rounds) per computation.
-    var minimumRepetitions = 7
-    /// Least measured time per computation, in seconds.
-    var minimumSeconds = 0.3
-    /// Shortest sample; faster calls are batched up to it.
-    var sampleSeconds = 0.002
-    /// Most rounds, whatever the other limits say.
-    var maximumRepetitions = 400
-}
-
 /// Seconds per call, one value per sample, for each computation of a case.
 struct InterleavedSamples: Sendable {
     /// `seconds[i]` holds computation i's samples (seconds per call).
@@ -125,19 +78,4 @@ private func warmUp(_ body: () -> Void) -> Double {
         estimate = secondsTaken(calls: calls, body) / Double(calls)
     }
     return max(estimate, 1e-9)
-}
-
-// MARK: - Statistics
-
-func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
-
-/// The `q`-quantile with linear interpolation between order statistics; NaN when empty.
-func quantile(_ values: [Double], _ q: Double) -> Double {
-    if values.isEmpty { return .nan }
-    let sorted = values.sorted()
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = min(lower + 1, sorted.count - 1)
-    let fraction = position - Double(lower)
-    return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
 }

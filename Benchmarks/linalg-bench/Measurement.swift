@@ -13,53 +13,6 @@
 import BenchmarkSupport
 import Glibc
 
-// MARK: - Clock
-
-/// Nanoseconds on the monotonic clock (`clock_gettime(CLOCK_MONOTONIC)`).
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-}
-
-/// Seconds taken by `calls` calls of `body`.
-@inline(__always)
-func secondsTaken(calls: Int, _ body: () -> Void) -> Double {
-    let start = monotonicNanoseconds()
-    for _ in 0..<calls { body() }
-    return Double(monotonicNanoseconds() - start) * 1e-9
-}
-
-// MARK: - Keeping results alive
-
-/// Every consumed result is folded in here and printed at the end, so the
-/// optimizer cannot prove a computed value unused and delete the work.
-nonisolated(unsafe) private var consumedChecksum: Double = 0
-
-/// Marks `value` as used.
-@inline(never)
-func blackHole<Scalar: BinaryFloatingPoint>(_ value: Scalar) {
-    consumedChecksum += Double(value)
-}
-
-/// The running sum of everything passed to ``blackHole(_:)``.
-func checksumOfConsumedResults() -> Double { consumedChecksum }
-
-// MARK: - Policy and samples
-
-/// How long and how often each case is measured.
-struct MeasurementPolicy: Sendable {
-    /// Fewest samples per side.
-    var minimumRepetitions = 7
-    /// Least measured time per side, in seconds.
-    var minimumSeconds = 0.3
-    /// Target duration of one sample; faster calls are batched up to it.
-    var sampleSeconds = 0.002
-    /// Most samples per side, whatever the other limits say.
-    var maximumRepetitions = 400
-}
-
 /// Seconds per call, one value per sample, for both sides of a comparison.
 struct PairedSamples: Sendable {
     var ours: [Double] = []
@@ -118,19 +71,4 @@ private func warmUp(_ first: () -> Void, _ second: () -> Void) -> Double {
     if estimate < 0.25 { estimate = slower(calls: 1) }
     if estimate < 0.001 { estimate = slower(calls: max(1, Int(0.01 / max(estimate, 1e-9)))) }
     return max(estimate, 1e-9)
-}
-
-// MARK: - Statistics
-
-func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
-
-/// The `q`-quantile with linear interpolation between order statistics; NaN when empty.
-func quantile(_ values: [Double], _ q: Double) -> Double {
-    if values.isEmpty { return .nan }
-    let sorted = values.sorted()
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = min(lower + 1, sorted.count - 1)
-    let fraction = position - Double(lower)
-    return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
 }
