@@ -43,9 +43,23 @@ let package = Package(
             name: "DescentPlot",
             dependencies: ["DescentLinalg"]
         ),
+        // Optimizers, schedules and clipping on plain parameter arrays: no layers, so
+        // the same optimizer drives a network and a quadratic bowl.
+        .target(
+            name: "DescentOptimizers",
+            dependencies: ["DescentLinalg"]
+        ),
+        // Data sets, batching and the training loop (history, callbacks, checkpoints).
+        .target(
+            name: "DescentTraining",
+            dependencies: ["DescentOptimizers", "DescentNN"],
+            resources: [.copy("Datasets")]
+        ),
         .target(
             name: "Descent",
-            dependencies: ["DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot"]
+            dependencies: [
+                "DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot", "DescentOptimizers", "DescentTraining",
+            ]
         ),
         // What both benchmark programs report about the machine they ran on.
         .target(
@@ -93,6 +107,15 @@ let package = Package(
             name: "DescentNNTests",
             dependencies: ["DescentNN", "DescentTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DescentOptimizersTests",
+            dependencies: ["DescentOptimizers", "DescentTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DescentTrainingTests",
+            dependencies: ["DescentTraining"]
         ),
         .testTarget(
             name: "DescentPlotTests",

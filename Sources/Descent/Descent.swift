@@ -3,3 +3,5 @@
 @_exported import DescentLinalg
 @_exported import DescentNN
 @_exported import DescentPlot
+@_exported import DescentOptimizers
+@_exported import DescentTraining

@@ -1,0 +1,2 @@
+// Data sets, mini-batching and the training loop.
+@_exported import DescentOptimizers
