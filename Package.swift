@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DescentOptimizersTests",
-            dependencies: ["DescentOptimizers", "DescentTestSupport"],
+            dependencies: ["DescentOptimizers", "DescentNN", "DescentTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
