@@ -75,8 +75,10 @@ extension Optimizer {
         try update(&parameters, with: gradients)
     }
 
-    /// The current learning rate (`nil` for methods without one, such as AdaDelta's default form).
-    public var learningRate: Scalar? { value(of: .learningRate) }
+    /// The current learning rate, or `nil` for a method without one. (Not
+    /// named `learningRate`: inside a conformer, an optional `learningRate`
+    /// would shadow the stored one where an optional is expected.)
+    public var currentLearningRate: Scalar? { value(of: .learningRate) }
 }
 
 // MARK: - Hyperparameter names
