@@ -20,7 +20,8 @@ public enum MomentumForm: String, Sendable, CaseIterable {
 /// How Nesterov's accelerated gradient is computed.
 public enum NesterovForm: String, Sendable, CaseIterable {
     /// The notes' form (S4, Sutskever et al.): evaluate the gradient at the
-    /// look-ahead point w̃ = w + μv, then v ← μv − ηg(w̃), w ← w + v. Needs
+    /// look-ahead point w̃ = w + μv, then v ← μv − ηg(w̃), w ← w + v (coupled
+    /// decay adds λw̃, the L2 term's gradient at the same point). Needs
     /// `step(_:gradientAt:)`; `update(_:with:)` throws because it cannot choose the point.
     case lookAhead
     /// The reformulated form PyTorch, optax and Keras use, in the variable
@@ -149,12 +150,20 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         for index in lookAhead.indices {
             lookAhead[index].formCombination(with: momentumState[index]) { w, v in w + scale * v }
         }
-        let gradients = try gradient(lookAhead)
+        var gradients = try gradient(lookAhead)
+        try requireMatching(parameters, gradients)
+        // Coupled L2 is part of the objective, so its gradient λw̃ is taken at the look-ahead point too.
+        if convention != .keras, weightDecay != 0 {
+            let lambda = weightDecay
+            for index in gradients.indices {
+                gradients[index].formCombination(with: lookAhead[index]) { g, w in g + lambda * w }
+            }
+        }
         try apply(&parameters, gradients, lookAhead: true)
     }
 
     /// The update proper; `lookAhead` makes Nesterov's look-ahead form a plain
-    /// heavy-ball step with the look-ahead gradient.
+    /// heavy-ball step with the look-ahead gradient (which then already holds λw̃).
     @specialized(where Scalar == Double)
     @specialized(where Scalar == Float)
     private mutating func apply(
@@ -191,7 +200,7 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
                     gradients[index].withUnsafeElements { g in
                         for i in w.indices {
                             if decoupled { w[i] -= eta * decay * w[i] }
-                            let gi = decoupled ? g[i] : g[i] + decay * w[i]
+                            let gi = (decoupled || lookAhead) ? g[i] : g[i] + decay * w[i]
                             switch form {
                             case .velocity:
                                 v[i] = mu * v[i] - eta * firstKeep * gi
