@@ -78,6 +78,12 @@ let package = Package(
             dependencies: ["DescentNN", "COpenBLAS", "BenchmarkSupport"],
             path: "Benchmarks/autograd-bench"
         ),
+        // Training throughput (samples/s) of the digits MLP against PyTorch and JAX measured in the same session.
+        .executableTarget(
+            name: "training-bench",
+            dependencies: ["DescentTraining", "COpenBLAS", "BenchmarkSupport"],
+            path: "Benchmarks/training-bench"
+        ),
         .executableTarget(
             name: "descent-demo",
             dependencies: ["Descent"],
