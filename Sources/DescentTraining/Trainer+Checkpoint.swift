@@ -31,6 +31,7 @@ private struct TrainerSnapshot: Codable {
     var hyperparameters: [String: Double]
     var scalars: [String: Double]
     var earlyStopping: EarlyStoppingState
+    var plateau: ReduceOnPlateau?
     var history: TrainingHistory
 }
 
@@ -79,6 +80,24 @@ extension Trainer {
         return earlyStoppingState.epochsWithoutImprovement >= stopping.patience
     }
 
+    /// Feeds the epoch's metric to the plateau rule; a reduction sets the new learning rate.
+    mutating func updatePlateau(with record: EpochRecord) throws(TrainingError) {
+        guard var rule = plateau else { return }
+        let metric: Double?
+        switch plateauMetric {
+        case .validationLoss: metric = record.validationLoss
+        case .validationAccuracy: metric = record.validationAccuracy
+        case .trainingLoss: metric = record.trainingLoss
+        }
+        guard let metric else {
+            throw .invalidConfiguration("reduce-on-plateau watches \(plateauMetric.rawValue), which this run does not compute")
+        }
+        if rule.record(metric) {
+            do { try optimizer.setValue(Scalar(rule.value), for: .learningRate) } catch { throw .optimizer(error) }
+        }
+        plateau = rule
+    }
+
     /// Puts the best epoch's weights back (early stopping only).
     mutating func restoreBestModel() {
         guard configuration.earlyStopping != nil, let bestModel, let epoch = earlyStoppingState.bestEpoch else { return }
@@ -108,7 +127,8 @@ extension Trainer {
         let snapshot = TrainerSnapshot(
             step: step, completedEpochs: completedEpochs, seed: configuration.seed, optimizer: state.optimizer,
             optimizerStepCount: state.stepCount, hyperparameters: state.hyperparameters.mapValues(Double.init),
-            scalars: state.scalars.mapValues(Double.init), earlyStopping: earlyStoppingState, history: history)
+            scalars: state.scalars.mapValues(Double.init), earlyStopping: earlyStoppingState, plateau: plateau,
+            history: history)
         let json: String
         do {
             let encoder = JSONEncoder()
@@ -207,5 +227,6 @@ extension Trainer {
         completedEpochs = snapshot.completedEpochs
         history = snapshot.history
         earlyStoppingState = snapshot.earlyStopping
+        if snapshot.plateau != nil { plateau = snapshot.plateau }
     }
 }

@@ -65,6 +65,15 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
     var earlyStoppingState = EarlyStoppingState()
     var bestModel: Model?
 
+    /// Reduce-on-plateau for the learning rate, driven by `plateauMetric` after
+    /// each epoch: when it reduces, the optimizer's `.learningRate` becomes
+    /// `plateau.value` (build it with `initialValue` = the starting rate). Its
+    /// state is saved in checkpoints. With a ``Scheduled`` optimizer that
+    /// schedules the rate, use its `factors` from an epoch callback instead.
+    public var plateau: ReduceOnPlateau?
+    /// The metric the plateau rule watches (validation loss by default).
+    public var plateauMetric: MonitoredMetric = .validationLoss
+
     public init(model: Model, optimizer: Method, configuration: TrainingConfiguration<Scalar>) {
         self.model = model
         self.optimizer = optimizer
@@ -148,6 +157,7 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
             history.epochs.append(record)
             progress.epochEnded(record)
             let stopEarly = try updateEarlyStopping(with: record)
+            try updatePlateau(with: record)
             for callback in epochCallbacks {
                 do {
                     if try callback(record, model) == .stop { stopRequested = true }

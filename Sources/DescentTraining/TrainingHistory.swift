@@ -34,7 +34,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var validationLoss: Double?
     /// The validation accuracy after the epoch (classification only).
     public var validationAccuracy: Double?
-    /// The learning rate at the end of the epoch.
+    /// The learning rate the epoch's last step used (before any reduce-on-plateau change).
     public var learningRate: Double
     /// Wall-clock seconds the epoch took (excluded from equality: runs differ).
     public var seconds: Double

@@ -193,6 +193,34 @@ struct TrainerTests {
         #expect(decoded.steps == history.steps && decoded.recorded == history.recorded)
     }
 
+    @Test("Reduce-on-plateau lowers the rate after `patience` stalled epochs and survives a resume")
+    func plateau() throws {
+        let splits = try digitsSplits()
+        let scratch = try ScratchDirectory()
+        func makeTrainer(epochs: Int) throws -> Trainer<Sequential<Float>, SGD<Float>> {
+            var trainer = Trainer(
+                model: try digitsModel(standardizingWith: splits.training.features, seed: 4),
+                optimizer: try SGD<Float>(learningRate: 0.5),
+                configuration: TrainingConfiguration(
+                    epochs: epochs, batchSize: 64, seed: 2, checkpointDirectory: scratch.path, progress: .silent))
+            // Patience 0 and an impossible relative threshold (better than best·(1 − 10)):
+            // every epoch counts as stalled, the first too (PyTorch starts from best = ∞).
+            trainer.plateau = try ReduceOnPlateau(initialValue: 0.5, factor: 0.5, patience: 0, threshold: 10)
+            trainer.plateauMetric = .trainingLoss
+            return trainer
+        }
+        var trainer = try makeTrainer(epochs: 3)
+        let history = try trainer.fit(splits.training)
+        // Each epoch halves the rate the next one uses; a record holds the rate its epoch used.
+        #expect(history.epochs.map(\.learningRate) == [0.5, 0.25, 0.125])
+        var resumed = try makeTrainer(epochs: 4)
+        try resumed.resume(from: scratch.path)
+        #expect(resumed.plateau == trainer.plateau)
+        #expect(resumed.optimizer.learningRate == 0.0625)
+        try resumed.fit(splits.training)
+        #expect(resumed.history.epochs.map(\.learningRate) == [0.5, 0.25, 0.125, 0.0625])
+    }
+
     @Test("Bad configurations and mismatched checkpoints are typed errors with advice")
     func configurationErrors() throws {
         let splits = try digitsSplits()
