@@ -3,7 +3,7 @@
 own implementation, for Tests/DescentOptimizersTests/FrameworkConventionTests (the
 `.pytorch`, `.optax` and `.keras` conventions must reproduce them).
 
-Run:  python3 scripts/make_adaptive_optimizer_fixtures.py
+Run:  python3 scripts/make_framework_convention_fixtures.py
 Needs (PyPI): torch (CPU), jax, optax, keras (KERAS_BACKEND=jax), mpmath, and timm
 installed with `pip install timm --no-deps` (only timm/optim/lars.py is imported).
 Versions used for the committed fixture: torch 2.13, optax 0.2.8, jax 0.10.2,
@@ -136,7 +136,7 @@ def main():
     add("LAMB.keras", h, run_keras(keras.optimizers.Lamb(learning_rate=0.05, weight_decay=0.01)))
 
     fixture = {
-        "generator": "scripts/make_adaptive_optimizer_fixtures.py",
+        "generator": "scripts/make_framework_convention_fixtures.py",
         "versions": {"torch": torch.__version__, "optax": optax.__version__, "jax": jax.__version__,
                      "keras": keras.__version__},
         "initial": [w.tolist() for w in INITIAL],

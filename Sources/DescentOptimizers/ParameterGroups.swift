@@ -78,6 +78,11 @@ public struct ParameterGroups<Scalar: BLASScalar>: Optimizer {
     /// - Parameters:
     ///   - names: the parameters' names, in order (`Layer.namedParameters`).
     ///   - vectorNames: the names of vector parameters (`Layer.vectorParameterNames`).
+    ///   - optimizer: the method both groups use; the exempt group gets a copy
+    ///     with weight decay 0 (a method without weight decay is copied as is).
+    ///   - exclusion: which parameters get no decay; biases and normalization
+    ///     parameters by default.
+    /// - Throws: `OptimizerError` if the copy refuses a weight decay of 0.
     public init(
         names: [String], vectorNames: Set<String> = [], optimizer: some Optimizer<Scalar>,
         excludingFromDecay exclusion: DecayExclusion = .biasesAndNormalization
