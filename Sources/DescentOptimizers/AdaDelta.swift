@@ -31,7 +31,7 @@ import DescentLinalg
 /// The update itself is the same in all four (ε inside both roots).
 ///
 /// References: Zeiler 2012, Alg. 1.
-public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
+public struct AdaDelta<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0, a multiplier of Zeiler's step (1 in the paper).
     public var learningRate: Scalar
     /// ρ ∈ [0, 1], the decay rate of both running averages.
@@ -42,6 +42,13 @@ public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
     public var weightDecay: Scalar
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .closedUnitInterval(.decay, \.decay),
+        // ε = 0 would make every step 0·g/… = 0 from E[Δθ²] = 0: AdaDelta never moves.
+        .positive(.epsilon, \.epsilon), .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// E[g²], one per parameter.
@@ -72,42 +79,10 @@ public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
         self.epsilon = epsilon ?? (convention == .keras ? 1e-7 : 1e-6)
         self.weightDecay = weightDecay
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "AdaDelta" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .decay, .epsilon, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .decay: decay
-        case .epsilon: epsilon
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            learningRate = value
-        case .decay:
-            try require(value, for: hyperparameter, "in [0, 1]") { $0 >= 0 && $0 <= 1 }
-            decay = value
-        case .epsilon:
-            // ε = 0 would make every step 0·g/… = 0 from E[Δθ²] = 0: AdaDelta never moves.
-            try require(value, for: hyperparameter, "finite and > 0") { $0 > 0 }
-            epsilon = value
-        case .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            weightDecay = value
-        default:
-            throw unknown(hyperparameter)
-        }
-    }
 
     // MARK: - Update
 

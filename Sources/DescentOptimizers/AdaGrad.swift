@@ -33,7 +33,7 @@ extension Hyperparameter {
 /// is PyTorch's), but optax and Keras have no such option.
 ///
 /// References: Duchi, Hazan & Singer 2011, §1.1; Goodfellow, Bengio & Courville 2016, Alg. 8.4.
-public struct AdaGrad<Scalar: BLASScalar>: Optimizer {
+public struct AdaGrad<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0 (default 0.01).
     public var learningRate: Scalar
     /// δ ≥ 0, the denominator guard (where it goes depends on the convention).
@@ -46,6 +46,9 @@ public struct AdaGrad<Scalar: BLASScalar>: Optimizer {
     public var weightDecay: Scalar
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges (d = 0 under `.optax` and `.keras`).
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>]
 
     public private(set) var stepCount = 0
     /// r, one per parameter.
@@ -78,50 +81,26 @@ public struct AdaGrad<Scalar: BLASScalar>: Optimizer {
         self.learningRateDecay = learningRateDecay
         self.weightDecay = weightDecay
         self.convention = convention
+        // optax and Keras have no lr_decay: there it must stay 0.
+        let decayRule: HyperparameterRule<Self, Scalar> =
+            convention == .optax || convention == .keras
+            ? HyperparameterRule(
+                .learningRateDecay, \.learningRateDecay,
+                requirement: "0 under the \(convention) convention (it has no lr_decay; use a schedule)"
+            ) { $0 == 0 }
+            : .nonNegative(.learningRateDecay, \.learningRateDecay)
+        self.hyperparameterRules = [
+            .nonNegative(.learningRate, \.learningRate), .nonNegative(.epsilon, \.epsilon), decayRule,
+            .nonNegative(.weightDecay, \.weightDecay),
+        ]
         guard accumulator.isFinite, accumulator >= 0 else {
             throw .invalidHyperparameter(
                 optimizer: name, name: "initialAccumulator", value: Double(accumulator), requirement: "finite and ≥ 0")
         }
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "AdaGrad" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .epsilon, .learningRateDecay, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .epsilon: epsilon
-        case .learningRateDecay: learningRateDecay
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .learningRateDecay:
-            if convention == .optax || convention == .keras {
-                try require(
-                    value, for: hyperparameter, "0 under the \(convention) convention (it has no lr_decay; use a schedule)"
-                ) {
-                    $0 == 0
-                }
-            }
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .epsilon: epsilon = value
-        case .learningRateDecay: learningRateDecay = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Update
 

@@ -17,7 +17,7 @@ import DescentLinalg
 /// ``AdamDenominator`` and ``AMSGradMaximum``.
 ///
 /// References: Kingma & Ba 2015; Reddi et al. 2018.
-public struct Adam<Scalar: BLASScalar>: Optimizer {
+public struct Adam<Scalar: BLASScalar>: HyperparameterTable {
     /// α > 0 (default 1e−3).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1) (default 0.9).
@@ -32,6 +32,13 @@ public struct Adam<Scalar: BLASScalar>: Optimizer {
     public let amsgrad: AMSGradMaximum?
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     private var moments = AdamMoments<Scalar>()
@@ -56,45 +63,10 @@ public struct Adam<Scalar: BLASScalar>: Optimizer {
         self.weightDecay = weightDecay
         self.amsgrad = amsgrad ? (convention == .optax ? .biasCorrected : .raw) : nil
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { amsgrad == nil ? "Adam" : "AMSGrad" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .beta1, .beta2, .epsilon, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            learningRate = value
-        case .beta1:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-            beta1 = value
-        case .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-            beta2 = value
-        case .epsilon:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            epsilon = value
-        case .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            weightDecay = value
-        default:
-            throw unknown(hyperparameter)
-        }
-    }
 
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)

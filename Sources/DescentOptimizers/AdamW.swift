@@ -20,7 +20,7 @@ public enum DecoupledDecayForm: String, Sendable, CaseIterable {
 /// ``Adam`` with `weightDecay`, whose L2 term is added to the gradient and then
 /// normalised (THEORY.md §12: 0.99, 0.9801, … for AdamW against 0.9, 0.8004, …
 /// for Adam + L2 under a zero loss gradient).
-public struct AdamW<Scalar: BLASScalar>: Optimizer {
+public struct AdamW<Scalar: BLASScalar>: HyperparameterTable {
     /// α > 0 (default 1e−3).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1).
@@ -39,6 +39,13 @@ public struct AdamW<Scalar: BLASScalar>: Optimizer {
     public let amsgrad: AMSGradMaximum?
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.weightDecay, \.weightDecay), .nonNegative(.scheduleMultiplier, \.scheduleMultiplier),
+    ]
 
     public private(set) var stepCount = 0
     private var moments = AdamMoments<Scalar>()
@@ -76,45 +83,10 @@ public struct AdamW<Scalar: BLASScalar>: Optimizer {
         self.decayForm = decayForm ?? (convention == .paper ? .fullyDecoupled : .learningRateScaled)
         self.amsgrad = amsgrad ? (convention == .optax ? .biasCorrected : .raw) : nil
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "AdamW" }
-
-    public var hyperparameterNames: [Hyperparameter] {
-        [.learningRate, .beta1, .beta2, .epsilon, .weightDecay, .scheduleMultiplier]
-    }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .weightDecay: weightDecay
-        case .scheduleMultiplier: scheduleMultiplier
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .weightDecay, .scheduleMultiplier:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .beta1, .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .beta1: beta1 = value
-        case .beta2: beta2 = value
-        case .epsilon: epsilon = value
-        case .weightDecay: weightDecay = value
-        default: scheduleMultiplier = value
-        }
-    }
 
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)

@@ -27,7 +27,7 @@ import DescentLinalg
 /// with u = 0 (only zero gradients so far) then does not move.
 ///
 /// References: Kingma & Ba 2015, Alg. 2.
-public struct Adamax<Scalar: BLASScalar>: Optimizer {
+public struct Adamax<Scalar: BLASScalar>: HyperparameterTable {
     /// α ≥ 0 (default 2e−3, the paper's).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1).
@@ -40,6 +40,13 @@ public struct Adamax<Scalar: BLASScalar>: Optimizer {
     public var weightDecay: Scalar
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// m, one per parameter.
@@ -65,41 +72,10 @@ public struct Adamax<Scalar: BLASScalar>: Optimizer {
         self.epsilon = epsilon ?? (convention == .keras ? 1e-7 : 1e-8)
         self.weightDecay = weightDecay
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "Adamax" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .beta1, .beta2, .epsilon, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .beta1, .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .beta1: beta1 = value
-        case .beta2: beta2 = value
-        case .epsilon: epsilon = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Update
 

@@ -38,7 +38,7 @@ extension Hyperparameter {
 ///   ratio uses the norm of the decayed w.
 ///
 /// References: You et al. 2020.
-public struct LAMB<Scalar: BLASScalar>: Optimizer {
+public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0 (default 1e−3).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1).
@@ -57,6 +57,13 @@ public struct LAMB<Scalar: BLASScalar>: Optimizer {
     public let weightNormClamp: Scalar?
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.epsilonInsideRoot, \.epsilonInsideRoot), .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// The trust ratio φ(‖w‖)/‖u‖ for each tensor in the last update (empty before the first).
@@ -91,48 +98,13 @@ public struct LAMB<Scalar: BLASScalar>: Optimizer {
         let clamp = weightNormClamp ?? (convention == .pytorch ? 10 : nil)
         self.weightNormClamp = clamp == .infinity ? nil : clamp
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
         if let clamp = self.weightNormClamp {
             try require(clamp, for: "weightNormClamp", "> 0 (or .infinity for no clamp)") { $0 > 0 }
         }
     }
 
     public var name: String { "LAMB" }
-
-    public var hyperparameterNames: [Hyperparameter] {
-        [.learningRate, .beta1, .beta2, .epsilon, .epsilonInsideRoot, .weightDecay]
-    }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .epsilonInsideRoot: epsilonInsideRoot
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .epsilonInsideRoot, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .beta1, .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .beta1: beta1 = value
-        case .beta2: beta2 = value
-        case .epsilon: epsilon = value
-        case .epsilonInsideRoot: epsilonInsideRoot = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Updates
 

@@ -36,7 +36,7 @@ import DescentLinalg
 /// w ← w + μv − γλu (velocity) or w ← w − γ(λu + μb) (buffer), u = g + βw.
 ///
 /// References: You, Gitman & Ginsburg 2017.
-public struct LARS<Scalar: BLASScalar>: Optimizer {
+public struct LARS<Scalar: BLASScalar>: HyperparameterTable {
     /// γ ≥ 0, the global learning rate.
     public var learningRate: Scalar
     /// μ ∈ [0, 1) (default 0.9).
@@ -55,6 +55,13 @@ public struct LARS<Scalar: BLASScalar>: Optimizer {
     public let momentumForm: MomentumForm
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.momentum, \.momentum),
+        .nonNegative(.weightDecay, \.weightDecay), .nonNegative(.trustCoefficient, \.trustCoefficient),
+        .nonNegative(.epsilon, \.epsilon),
+    ]
 
     public private(set) var stepCount = 0
     /// λ for each tensor in the last update (empty before the first).
@@ -84,43 +91,10 @@ public struct LARS<Scalar: BLASScalar>: Optimizer {
         self.layerAdaptation = layerAdaptation
         self.momentumForm = convention == .pytorch ? .buffer : .velocity
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "LARS" }
-
-    public var hyperparameterNames: [Hyperparameter] {
-        [.learningRate, .momentum, .weightDecay, .trustCoefficient, .epsilon]
-    }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .momentum: momentum
-        case .weightDecay: weightDecay
-        case .trustCoefficient: trustCoefficient
-        case .epsilon: epsilon
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .weightDecay, .trustCoefficient, .epsilon:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .momentum:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .momentum: momentum = value
-        case .weightDecay: weightDecay = value
-        case .trustCoefficient: trustCoefficient = value
-        default: epsilon = value
-        }
-    }
 
     // MARK: - Updates
 

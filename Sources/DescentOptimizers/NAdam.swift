@@ -37,7 +37,7 @@ extension Hyperparameter {
 /// Dozat's Alg. 2 also multiplies v̂ by β₂; no framework does, and neither does Descent.
 ///
 /// References: Dozat 2016; Sutskever et al. 2013.
-public struct NAdam<Scalar: BLASScalar>: Optimizer {
+public struct NAdam<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0 (default 2e−3; Keras 1e−3).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1): the momentum ceiling of the schedule.
@@ -55,6 +55,13 @@ public struct NAdam<Scalar: BLASScalar>: Optimizer {
     public let decoupledWeightDecay: Bool
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.momentumDecay, \.momentumDecay), .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// Πₜ = μ₁⋯μₜ after `stepCount` updates (1 before the first).
@@ -86,45 +93,10 @@ public struct NAdam<Scalar: BLASScalar>: Optimizer {
         self.weightDecay = weightDecay
         self.decoupledWeightDecay = decoupledWeightDecay ?? keras
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
     }
 
     public var name: String { "NAdam" }
-
-    public var hyperparameterNames: [Hyperparameter] {
-        [.learningRate, .beta1, .beta2, .epsilon, .momentumDecay, .weightDecay]
-    }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .momentumDecay: momentumDecay
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .momentumDecay, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .beta1, .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .beta1: beta1 = value
-        case .beta2: beta2 = value
-        case .epsilon: epsilon = value
-        case .momentumDecay: momentumDecay = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Schedule
 

@@ -30,7 +30,7 @@ import DescentLinalg
 ///   lr-scaled decay w ← w − η(step + λw).
 ///
 /// References: Liu et al. 2020; Kingma & Ba 2015.
-public struct RAdam<Scalar: BLASScalar>: Optimizer {
+public struct RAdam<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0 (default 1e−3).
     public var learningRate: Scalar
     /// β₁ ∈ [0, 1).
@@ -48,6 +48,13 @@ public struct RAdam<Scalar: BLASScalar>: Optimizer {
     public let threshold: Scalar
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.beta1, \.beta1),
+        .halfOpenUnitInterval(.beta2, \.beta2), .nonNegative(.epsilon, \.epsilon),
+        .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     private var firstMoment: [Matrix<Scalar>] = []
@@ -77,42 +84,11 @@ public struct RAdam<Scalar: BLASScalar>: Optimizer {
         self.decoupledWeightDecay = decoupledWeightDecay ?? (convention == .keras)
         self.threshold = threshold ?? (convention == .paper ? 4 : 5)
         self.convention = convention
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
         try require(self.threshold, for: "threshold", "finite and ≥ 4") { $0 >= 4 }
     }
 
     public var name: String { "RAdam" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .beta1, .beta2, .epsilon, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .beta1: beta1
-        case .beta2: beta2
-        case .epsilon: epsilon
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .beta1, .beta2:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .beta1: beta1 = value
-        case .beta2: beta2 = value
-        case .epsilon: epsilon = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Rectification
 

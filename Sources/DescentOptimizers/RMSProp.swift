@@ -45,7 +45,7 @@ public enum EpsilonPlacement: String, Sendable, CaseIterable {
 ///
 /// References: Tieleman & Hinton 2012; Graves 2013, arXiv 1308.0850, §4;
 /// Goodfellow, Bengio & Courville 2016, Alg. 8.5 and 8.6.
-public struct RMSProp<Scalar: BLASScalar>: Optimizer {
+public struct RMSProp<Scalar: BLASScalar>: HyperparameterTable {
     /// η ≥ 0 (default 0.01).
     public var learningRate: Scalar
     /// ρ ∈ [0, 1), the decay rate of the running means.
@@ -67,6 +67,13 @@ public struct RMSProp<Scalar: BLASScalar>: Optimizer {
     public let momentumForm: MomentumForm
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.decay, \.decay),
+        .nonNegative(.epsilon, \.epsilon), .halfOpenUnitInterval(.momentum, \.momentum),
+        .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// r, one per parameter.
@@ -124,7 +131,7 @@ public struct RMSProp<Scalar: BLASScalar>: Optimizer {
             case .pytorch: .outsideRoot
             case .optax, .keras: .insideRoot
             }
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
         if nesterov, momentum == 0 {
             throw .invalidHyperparameter(
                 optimizer: name, name: "momentum", value: 0, requirement: "> 0 when Nesterov momentum is on")
@@ -132,37 +139,6 @@ public struct RMSProp<Scalar: BLASScalar>: Optimizer {
     }
 
     public var name: String { "RMSProp" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .decay, .epsilon, .momentum, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .decay: decay
-        case .epsilon: epsilon
-        case .momentum: momentum
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate, .epsilon, .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-        case .decay, .momentum:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-        default:
-            throw unknown(hyperparameter)
-        }
-        switch hyperparameter {
-        case .learningRate: learningRate = value
-        case .decay: decay = value
-        case .epsilon: epsilon = value
-        case .momentum: momentum = value
-        default: weightDecay = value
-        }
-    }
 
     // MARK: - Updates
 

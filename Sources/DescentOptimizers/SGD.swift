@@ -43,7 +43,7 @@ public enum NesterovForm: String, Sendable, CaseIterable {
 /// `.pytorch` the buffer form with b₁ = g (no dampening on the first step);
 /// `.optax` the buffer form from b₀ = 0 (`optax.trace`); `.keras` the velocity
 /// form with Keras 3's decoupled weight decay w ← w − ηλw applied before the step.
-public struct SGD<Scalar: BLASScalar>: Optimizer {
+public struct SGD<Scalar: BLASScalar>: HyperparameterTable {
     /// η > 0.
     public var learningRate: Scalar
     /// μ ∈ [0, 1); 0 is plain gradient descent.
@@ -58,6 +58,12 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
     public let momentumForm: MomentumForm
     /// The framework whose arithmetic is followed.
     public let convention: Convention
+
+    /// The hyperparameters: names, stored properties and ranges.
+    public let hyperparameterRules: [HyperparameterRule<Self, Scalar>] = [
+        .nonNegative(.learningRate, \.learningRate), .halfOpenUnitInterval(.momentum, \.momentum),
+        .closedUnitInterval(.dampening, \.dampening), .nonNegative(.weightDecay, \.weightDecay),
+    ]
 
     public private(set) var stepCount = 0
     /// v (velocity form) or b (buffer form), one per parameter.
@@ -82,7 +88,7 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         self.nesterov = nesterov
         self.convention = convention
         self.momentumForm = (convention == .pytorch || convention == .optax) ? .buffer : .velocity
-        for name in hyperparameterNames { try setValue(value(of: name)!, for: name) }
+        try validateHyperparameters()
         if nesterov != nil, momentum == 0 {
             throw .invalidHyperparameter(
                 optimizer: name, name: "momentum", value: 0, requirement: "> 0 when Nesterov acceleration is on")
@@ -90,37 +96,6 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
     }
 
     public var name: String { nesterov == nil ? (momentum == 0 ? "SGD" : "SGD+momentum") : "SGD+Nesterov" }
-
-    public var hyperparameterNames: [Hyperparameter] { [.learningRate, .momentum, .dampening, .weightDecay] }
-
-    public func value(of hyperparameter: Hyperparameter) -> Scalar? {
-        switch hyperparameter {
-        case .learningRate: learningRate
-        case .momentum: momentum
-        case .dampening: dampening
-        case .weightDecay: weightDecay
-        default: nil
-        }
-    }
-
-    public mutating func setValue(_ value: Scalar, for hyperparameter: Hyperparameter) throws(OptimizerError) {
-        switch hyperparameter {
-        case .learningRate:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            learningRate = value
-        case .momentum:
-            try require(value, for: hyperparameter, "in [0, 1)") { $0 >= 0 && $0 < 1 }
-            momentum = value
-        case .dampening:
-            try require(value, for: hyperparameter, "in [0, 1]") { $0 >= 0 && $0 <= 1 }
-            dampening = value
-        case .weightDecay:
-            try require(value, for: hyperparameter, "finite and ≥ 0") { $0 >= 0 }
-            weightDecay = value
-        default:
-            throw unknown(hyperparameter)
-        }
-    }
 
     // MARK: - Updates
 
