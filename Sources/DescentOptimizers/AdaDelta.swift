@@ -51,10 +51,8 @@ public struct AdaDelta<Scalar: BLASScalar>: HyperparameterTable {
     ]
 
     public private(set) var stepCount = 0
-    /// E[g²], one per parameter.
-    private var meanSquareGradient: [Matrix<Scalar>] = []
-    /// E[Δθ²], one per parameter.
-    private var meanSquareUpdate: [Matrix<Scalar>] = []
+    /// E[g²] and E[Δθ²], one of each per parameter.
+    private var averages = BufferPair<Scalar>("meanSquareGradient", "meanSquareUpdate")
 
     /// - Parameters:
     ///   - learningRate: η ≥ 0; `nil` takes the convention's (1; Keras 1e−3).
@@ -90,27 +88,20 @@ public struct AdaDelta<Scalar: BLASScalar>: HyperparameterTable {
     @specialized(where Scalar == Float)
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)
-        try prepareBuffers(&meanSquareGradient, like: parameters)
-        try prepareBuffers(&meanSquareUpdate, like: parameters)
+        try averages.prepare(like: parameters)
         stepCount += 1
         let eta = learningRate, rho = decay, eps = epsilon
         let decoupled = convention == .keras
         let lambda = weightDecay
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    meanSquareGradient[index].withUnsafeMutableElements { squares in
-                        meanSquareUpdate[index].withUnsafeMutableElements { updates in
-                            for i in w.indices {
-                                if decoupled { w[i] -= w[i] * lambda * eta }
-                                let gi = decoupled ? g[i] : g[i] + lambda * w[i]
-                                squares[i] = rho * squares[i] + (1 - rho) * gi * gi
-                                let step = (updates[i] + eps).squareRoot() / (squares[i] + eps).squareRoot() * gi
-                                updates[i] = rho * updates[i] + (1 - rho) * step * step
-                                w[i] -= eta * step
-                            }
-                        }
-                    }
+            averages.withElements(at: index, &parameters, gradients) { w, g, squares, updates in
+                for i in w.indices {
+                    if decoupled { w[i] -= w[i] * lambda * eta }
+                    let gi = decoupled ? g[i] : g[i] + lambda * w[i]
+                    squares[i] = rho * squares[i] + (1 - rho) * gi * gi
+                    let step = (updates[i] + eps).squareRoot() / (squares[i] + eps).squareRoot() * gi
+                    updates[i] = rho * updates[i] + (1 - rho) * step * step
+                    w[i] -= eta * step
                 }
             }
         }
@@ -118,16 +109,11 @@ public struct AdaDelta<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(
-            buffers: meanSquareGradient.isEmpty
-                ? [:] : ["meanSquareGradient": meanSquareGradient, "meanSquareUpdate": meanSquareUpdate])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: averages.buffers) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
-        try validate(state, slots: ["meanSquareGradient", "meanSquareUpdate"])
-        meanSquareGradient = state.buffers["meanSquareGradient"] ?? []
-        meanSquareUpdate = state.buffers["meanSquareUpdate"] ?? []
+        try validate(state, slots: averages.slots)
+        averages.restore(from: state)
         stepCount = state.stepCount
     }
 }

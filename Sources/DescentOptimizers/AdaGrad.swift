@@ -121,38 +121,34 @@ public struct AdaGrad<Scalar: BLASScalar>: HyperparameterTable {
         let delta = epsilon, lambda = weightDecay
         let convention = convention
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                sumOfSquares[index].withUnsafeMutableElements { r in
-                    gradients[index].withUnsafeElements { g in
-                        switch convention {
-                        case .paper:
-                            for i in w.indices {
-                                let gi = g[i] + lambda * w[i]
-                                r[i] += gi * gi
-                                let denominator = delta + r[i].squareRoot()
-                                if denominator > 0 { w[i] -= eta * gi / denominator }
-                            }
-                        case .pytorch:
-                            for i in w.indices {
-                                let gi = g[i] + lambda * w[i]
-                                r[i] += gi * gi
-                                w[i] += -eta * gi / (r[i].squareRoot() + delta)
-                            }
-                        case .optax:
-                            for i in w.indices {
-                                let gi = g[i] + lambda * w[i]
-                                r[i] = gi * gi + r[i]
-                                // optax.scale_by_rss: 0 where the sum is 0, else g/√(r + ε).
-                                let scaled = r[i] > 0 ? 1 / (r[i] + delta).squareRoot() * gi : 0
-                                w[i] += -eta * scaled
-                            }
-                        case .keras:
-                            for i in w.indices {
-                                w[i] -= w[i] * lambda * eta
-                                r[i] += g[i] * g[i]
-                                w[i] -= eta * g[i] / (r[i] + delta).squareRoot()
-                            }
-                        }
+            withElements(&parameters[index], gradients[index], &sumOfSquares[index]) { w, g, r in
+                switch convention {
+                case .paper:
+                    for i in w.indices {
+                        let gi = g[i] + lambda * w[i]
+                        r[i] += gi * gi
+                        let denominator = delta + r[i].squareRoot()
+                        if denominator > 0 { w[i] -= eta * gi / denominator }
+                    }
+                case .pytorch:
+                    for i in w.indices {
+                        let gi = g[i] + lambda * w[i]
+                        r[i] += gi * gi
+                        w[i] += -eta * gi / (r[i].squareRoot() + delta)
+                    }
+                case .optax:
+                    for i in w.indices {
+                        let gi = g[i] + lambda * w[i]
+                        r[i] = gi * gi + r[i]
+                        // optax.scale_by_rss: 0 where the sum is 0, else g/√(r + ε).
+                        let scaled = r[i] > 0 ? 1 / (r[i] + delta).squareRoot() * gi : 0
+                        w[i] += -eta * scaled
+                    }
+                case .keras:
+                    for i in w.indices {
+                        w[i] -= w[i] * lambda * eta
+                        r[i] += g[i] * g[i]
+                        w[i] -= eta * g[i] / (r[i] + delta).squareRoot()
                     }
                 }
             }
@@ -161,9 +157,7 @@ public struct AdaGrad<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: sumOfSquares.isEmpty ? [:] : ["sumOfSquares": sumOfSquares])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: ["sumOfSquares": sumOfSquares]) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
         try validate(state, slots: ["sumOfSquares"])

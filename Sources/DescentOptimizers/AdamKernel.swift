@@ -68,11 +68,9 @@ package struct AdamMoments<Scalar: BLASScalar>: Sendable {
         amsgrad ? ["firstMoment", "secondMoment", "maximumSecondMoment"] : ["firstMoment", "secondMoment"]
     }
 
+    /// The three slots; `baseState` leaves out those not created yet.
     package var buffers: [String: [Matrix<Scalar>]] {
-        if first.isEmpty { return [:] }
-        var result = ["firstMoment": first, "secondMoment": second]
-        if !maximum.isEmpty { result["maximumSecondMoment"] = maximum }
-        return result
+        ["firstMoment": first, "secondMoment": second, "maximumSecondMoment": maximum]
     }
 
     package init(buffers: [String: [Matrix<Scalar>]]) {
@@ -101,17 +99,11 @@ package struct AdamMoments<Scalar: BLASScalar>: Sendable {
         let pytorchStep = alpha / correction1
         let denominator = c.denominator, amsgrad = c.amsgrad
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    first[index].withUnsafeMutableElements { m in
-                        second[index].withUnsafeMutableElements { v in
-                            if amsgrad == nil {
-                                pass(w, g, m, v, nil)
-                            } else {
-                                maximum[index].withUnsafeMutableElements { vMax in pass(w, g, m, v, vMax) }
-                            }
-                        }
-                    }
+            withElements(&parameters[index], gradients[index], &first[index], &second[index]) { w, g, m, v in
+                if amsgrad == nil {
+                    pass(w, g, m, v, nil)
+                } else {
+                    maximum[index].withUnsafeMutableElements { vMax in pass(w, g, m, v, vMax) }
                 }
             }
         }

@@ -49,10 +49,8 @@ public struct Adamax<Scalar: BLASScalar>: HyperparameterTable {
     ]
 
     public private(set) var stepCount = 0
-    /// m, one per parameter.
-    private var firstMoment: [Matrix<Scalar>] = []
-    /// u, one per parameter.
-    private var infinityNorm: [Matrix<Scalar>] = []
+    /// m and u, one of each per parameter.
+    private var moments = BufferPair<Scalar>("firstMoment", "infinityNorm")
 
     /// - Parameters:
     ///   - learningRate: α ≥ 0.
@@ -83,8 +81,7 @@ public struct Adamax<Scalar: BLASScalar>: HyperparameterTable {
     @specialized(where Scalar == Float)
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)
-        try prepareBuffers(&firstMoment, like: parameters)
-        try prepareBuffers(&infinityNorm, like: parameters)
+        try moments.prepare(like: parameters)
         stepCount += 1
         let alpha = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
         let keep = 1 - b1
@@ -95,35 +92,29 @@ public struct Adamax<Scalar: BLASScalar>: HyperparameterTable {
         let decoupledDecay = decoupled ? weightDecay : 0
         let convention = convention
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    firstMoment[index].withUnsafeMutableElements { m in
-                        infinityNorm[index].withUnsafeMutableElements { u in
-                            for i in w.indices {
-                                if decoupled { w[i] -= w[i] * decoupledDecay * alpha }
-                                let gi = g[i] + lambda * w[i]
-                                switch convention {
-                                case .paper:
-                                    m[i] = b1 * m[i] + keep * gi
-                                    u[i] = Swift.max(b2 * u[i], Swift.abs(gi))
-                                    let denominator = u[i] + eps
-                                    if denominator > 0 { w[i] -= correctedRate * m[i] / denominator }
-                                case .pytorch:
-                                    // m.lerp_(g, 1 − β₁): m + (1−β₁)(g − m) for 1 − β₁ < ½.
-                                    m[i] = keep < 0.5 ? m[i] + keep * (gi - m[i]) : gi - (gi - m[i]) * b1
-                                    u[i] = Swift.max(b2 * u[i], Swift.abs(gi) + eps)
-                                    w[i] += -correctedRate * m[i] / u[i]
-                                case .optax:
-                                    m[i] = keep * gi + b1 * m[i]
-                                    u[i] = Swift.max(Swift.abs(gi) + eps, b2 * u[i])
-                                    w[i] += -alpha * (m[i] / correction / u[i])
-                                case .keras:
-                                    m[i] += (gi - m[i]) * keep
-                                    u[i] = Swift.max(b2 * u[i], Swift.abs(gi))
-                                    w[i] -= alpha * m[i] / (correction * (u[i] + eps))
-                                }
-                            }
-                        }
+            moments.withElements(at: index, &parameters, gradients) { w, g, m, u in
+                for i in w.indices {
+                    if decoupled { w[i] -= w[i] * decoupledDecay * alpha }
+                    let gi = g[i] + lambda * w[i]
+                    switch convention {
+                    case .paper:
+                        m[i] = b1 * m[i] + keep * gi
+                        u[i] = Swift.max(b2 * u[i], Swift.abs(gi))
+                        let denominator = u[i] + eps
+                        if denominator > 0 { w[i] -= correctedRate * m[i] / denominator }
+                    case .pytorch:
+                        // m.lerp_(g, 1 − β₁): m + (1−β₁)(g − m) for 1 − β₁ < ½.
+                        m[i] = keep < 0.5 ? m[i] + keep * (gi - m[i]) : gi - (gi - m[i]) * b1
+                        u[i] = Swift.max(b2 * u[i], Swift.abs(gi) + eps)
+                        w[i] += -correctedRate * m[i] / u[i]
+                    case .optax:
+                        m[i] = keep * gi + b1 * m[i]
+                        u[i] = Swift.max(Swift.abs(gi) + eps, b2 * u[i])
+                        w[i] += -alpha * (m[i] / correction / u[i])
+                    case .keras:
+                        m[i] += (gi - m[i]) * keep
+                        u[i] = Swift.max(b2 * u[i], Swift.abs(gi))
+                        w[i] -= alpha * m[i] / (correction * (u[i] + eps))
                     }
                 }
             }
@@ -132,14 +123,11 @@ public struct Adamax<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: firstMoment.isEmpty ? [:] : ["firstMoment": firstMoment, "infinityNorm": infinityNorm])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: moments.buffers) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
-        try validate(state, slots: ["firstMoment", "infinityNorm"])
-        firstMoment = state.buffers["firstMoment"] ?? []
-        infinityNorm = state.buffers["infinityNorm"] ?? []
+        try validate(state, slots: moments.slots)
+        moments.restore(from: state)
         stepCount = state.stepCount
     }
 }

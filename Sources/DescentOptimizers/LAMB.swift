@@ -68,8 +68,8 @@ public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
     public private(set) var stepCount = 0
     /// The trust ratio φ(‖w‖)/‖u‖ for each tensor in the last update (empty before the first).
     public private(set) var trustRatios: [Scalar] = []
-    private var firstMoment: [Matrix<Scalar>] = []
-    private var secondMoment: [Matrix<Scalar>] = []
+    /// m and v, one of each per parameter.
+    private var moments = BufferPair<Scalar>("firstMoment", "secondMoment")
 
     /// - Parameters:
     ///   - learningRate: η ≥ 0.
@@ -112,8 +112,7 @@ public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
     @specialized(where Scalar == Float)
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)
-        try prepareBuffers(&firstMoment, like: parameters)
-        try prepareBuffers(&secondMoment, like: parameters)
+        try moments.prepare(like: parameters)
         let t = stepCount + 1
         let eta = learningRate, b1 = beta1, b2 = beta2, eps = epsilon, epsRoot = epsilonInsideRoot
         let correction1 = biasCorrection ? 1 - Scalar.pow(b1, Scalar(t)) : 1
@@ -132,20 +131,14 @@ public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
         for index in parameters.indices {
             // Pass 1: decay (Keras), moments, ‖w‖² and ‖u‖².
             var weightSquares: Scalar = 0, directionSquares: Scalar = 0
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    firstMoment[index].withUnsafeMutableElements { m in
-                        secondMoment[index].withUnsafeMutableElements { v in
-                            for i in w.indices {
-                                if decoupled { w[i] *= keep }
-                                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                let u = direction(m[i], v[i], w[i])
-                                weightSquares += w[i] * w[i]
-                                directionSquares += u * u
-                            }
-                        }
-                    }
+            moments.withElements(at: index, &parameters, gradients) { w, g, m, v in
+                for i in w.indices {
+                    if decoupled { w[i] *= keep }
+                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                    let u = direction(m[i], v[i], w[i])
+                    weightSquares += w[i] * w[i]
+                    directionSquares += u * u
                 }
             }
             var weightNorm = weightSquares.squareRoot()
@@ -156,8 +149,8 @@ public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
             // Pass 2: the step, with u recomputed from the same values.
             let scale = eta * ratio
             parameters[index].withUnsafeMutableElements { w in
-                firstMoment[index].withUnsafeElements { m in
-                    secondMoment[index].withUnsafeElements { v in
+                moments.first[index].withUnsafeElements { m in
+                    moments.second[index].withUnsafeElements { v in
                         for i in w.indices {
                             w[i] -= scale * direction(m[i], v[i], w[i])
                         }
@@ -171,14 +164,11 @@ public struct LAMB<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: firstMoment.isEmpty ? [:] : ["firstMoment": firstMoment, "secondMoment": secondMoment])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: moments.buffers) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
-        try validate(state, slots: ["firstMoment", "secondMoment"])
-        firstMoment = state.buffers["firstMoment"] ?? []
-        secondMoment = state.buffers["secondMoment"] ?? []
+        try validate(state, slots: moments.slots)
+        moments.restore(from: state)
         stepCount = state.stepCount
         trustRatios = []
     }

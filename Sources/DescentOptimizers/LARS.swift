@@ -136,21 +136,17 @@ public struct LARS<Scalar: BLASScalar>: HyperparameterTable {
                 decayedGradientNorm: decayedSquares.squareRoot())
             ratios.append(ratio)
             // Pass 2: momentum and step.
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    momentumState[index].withUnsafeMutableElements { v in
-                        for i in w.indices {
-                            let scaled = ratio * (g[i] + beta * w[i])
-                            switch form {
-                            case .velocity:
-                                let step = eta * scaled
-                                v[i] = mu * v[i] - step
-                                w[i] += nesterov ? mu * v[i] - step : v[i]
-                            case .buffer:
-                                v[i] = mu * v[i] + scaled
-                                w[i] -= eta * (nesterov ? scaled + mu * v[i] : v[i])
-                            }
-                        }
+            withElements(&parameters[index], gradients[index], &momentumState[index]) { w, g, v in
+                for i in w.indices {
+                    let scaled = ratio * (g[i] + beta * w[i])
+                    switch form {
+                    case .velocity:
+                        let step = eta * scaled
+                        v[i] = mu * v[i] - step
+                        w[i] += nesterov ? mu * v[i] - step : v[i]
+                    case .buffer:
+                        v[i] = mu * v[i] + scaled
+                        w[i] -= eta * (nesterov ? scaled + mu * v[i] : v[i])
                     }
                 }
             }
@@ -161,9 +157,7 @@ public struct LARS<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: momentumState.isEmpty ? [:] : [momentumForm.rawValue: momentumState])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: [momentumForm.rawValue: momentumState]) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
         try validate(state, slots: [momentumForm.rawValue])

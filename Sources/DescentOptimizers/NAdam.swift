@@ -66,8 +66,8 @@ public struct NAdam<Scalar: BLASScalar>: HyperparameterTable {
     public private(set) var stepCount = 0
     /// Πₜ = μ₁⋯μₜ after `stepCount` updates (1 before the first).
     public private(set) var momentumProduct: Scalar = 1
-    private var firstMoment: [Matrix<Scalar>] = []
-    private var secondMoment: [Matrix<Scalar>] = []
+    /// m and v, one of each per parameter.
+    private var moments = BufferPair<Scalar>("firstMoment", "secondMoment")
 
     /// - Parameters:
     ///   - learningRate: η ≥ 0; `nil` takes the convention's default (2e−3, Keras 1e−3).
@@ -112,8 +112,7 @@ public struct NAdam<Scalar: BLASScalar>: HyperparameterTable {
     @specialized(where Scalar == Float)
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)
-        try prepareBuffers(&firstMoment, like: parameters)
-        try prepareBuffers(&secondMoment, like: parameters)
+        try moments.prepare(like: parameters)
         let t = stepCount + 1
         let mu = momentum(atStep: t), muNext = momentum(atStep: t + 1)
         let product: Scalar, productNext: Scalar
@@ -133,19 +132,13 @@ public struct NAdam<Scalar: BLASScalar>: HyperparameterTable {
         let coupled = decoupledWeightDecay ? 0 : weightDecay
         let keep = decoupledWeightDecay ? 1 - eta * weightDecay : 1
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    firstMoment[index].withUnsafeMutableElements { m in
-                        secondMoment[index].withUnsafeMutableElements { v in
-                            for i in w.indices {
-                                let gi = g[i] + coupled * w[i]
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                let denominator = (v[i] / correction2).squareRoot() + eps
-                                w[i] = w[i] * keep - (gradientScale * gi + momentScale * m[i]) / denominator
-                            }
-                        }
-                    }
+            moments.withElements(at: index, &parameters, gradients) { w, g, m, v in
+                for i in w.indices {
+                    let gi = g[i] + coupled * w[i]
+                    m[i] = b1 * m[i] + (1 - b1) * gi
+                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                    let denominator = (v[i] / correction2).squareRoot() + eps
+                    w[i] = w[i] * keep - (gradientScale * gi + momentScale * m[i]) / denominator
                 }
             }
         }
@@ -155,22 +148,17 @@ public struct NAdam<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    private static var slots: [String] { ["firstMoment", "secondMoment"] }
-
     public func state() -> OptimizerState<Scalar> {
-        baseState(
-            scalars: ["momentumProduct": momentumProduct],
-            buffers: firstMoment.isEmpty ? [:] : ["firstMoment": firstMoment, "secondMoment": secondMoment])
+        baseState(scalars: ["momentumProduct": momentumProduct], buffers: moments.buffers)
     }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
-        try validate(state, slots: Self.slots)
+        try validate(state, slots: moments.slots)
         guard let product = state.scalars["momentumProduct"], product.isFinite, product >= 0, product <= 1 else {
             throw .incompatibleState(optimizer: name, reason: "momentumProduct is missing or outside [0, 1]")
         }
         momentumProduct = product
-        firstMoment = state.buffers["firstMoment"] ?? []
-        secondMoment = state.buffers["secondMoment"] ?? []
+        moments.restore(from: state)
         stepCount = state.stepCount
     }
 }

@@ -36,14 +36,17 @@ public struct OptimizerState<Scalar: BLASScalar>: Equatable, Sendable {
 // MARK: - Building and reading states (for optimizer implementations)
 
 extension Optimizer {
-    /// A state holding this optimizer's name, step count and every hyperparameter.
+    /// A state holding this optimizer's name, step count, every hyperparameter,
+    /// `scalars` and the slots of `buffers` that hold anything (a slot not yet
+    /// created, before the first update or a momentum not yet used, is left out).
     public func baseState(
         scalars: [String: Scalar] = [:], buffers: [String: [Matrix<Scalar>]] = [:]
     ) -> OptimizerState<Scalar> {
         var values: [String: Scalar] = [:]
         for name in hyperparameterNames { values[name.rawValue] = value(of: name) }
         return OptimizerState(
-            optimizer: name, stepCount: stepCount, hyperparameters: values, scalars: scalars, buffers: buffers)
+            optimizer: name, stepCount: stepCount, hyperparameters: values, scalars: scalars,
+            buffers: buffers.filter { !$0.value.isEmpty })
     }
 
     /// Checks that `state` was saved by this kind of optimizer with exactly
@@ -97,5 +100,46 @@ package func prepareBuffers<Scalar: BLASScalar>(
     for index in parameters.indices
     where parameters[index].rows != buffers[index].rows || parameters[index].columns != buffers[index].columns {
         throw .shapeMismatch(index: index, expected: buffers[index].shapeDescription, got: parameters[index].shapeDescription)
+    }
+}
+
+/// Two per-parameter state buffers saved under two slot names: m and v (NAdam,
+/// RAdam, LAMB), m and u (Adamax), E[g²] and E[Δθ²] (AdaDelta). Empty until
+/// the first update creates them from the parameters' shapes.
+package struct BufferPair<Scalar: BLASScalar>: Sendable {
+    /// The slot names in a saved state, first then second.
+    package let slots: [String]
+    package var first: [Matrix<Scalar>] = []
+    package var second: [Matrix<Scalar>] = []
+
+    package init(_ firstSlot: String, _ secondSlot: String) { slots = [firstSlot, secondSlot] }
+
+    /// Creates zero buffers on the first update; afterwards checks that the
+    /// parameters still have the buffers' shapes.
+    package mutating func prepare(like parameters: [Matrix<Scalar>]) throws(OptimizerError) {
+        try prepareBuffers(&first, like: parameters)
+        try prepareBuffers(&second, like: parameters)
+    }
+
+    /// Both slots, for `baseState` (which leaves them out while they are empty).
+    package var buffers: [String: [Matrix<Scalar>]] { [slots[0]: first, slots[1]: second] }
+
+    /// Takes both slots from a state that `validate(_:slots:)` has accepted
+    /// (none when it was saved before the first update).
+    package mutating func restore(from state: OptimizerState<Scalar>) {
+        first = state.buffers[slots[0]] ?? []
+        second = state.buffers[slots[1]] ?? []
+    }
+
+    /// Calls `body` with the elements of parameter `index`, its gradient and both buffers.
+    @inlinable
+    package mutating func withElements(
+        at index: Int, _ parameters: inout [Matrix<Scalar>], _ gradients: [Matrix<Scalar>],
+        _ body: (
+            UnsafeMutableBufferPointer<Scalar>, UnsafeBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>,
+            UnsafeMutableBufferPointer<Scalar>
+        ) -> Void
+    ) {
+        DescentOptimizers.withElements(&parameters[index], gradients[index], &first[index], &second[index], body)
     }
 }

@@ -57,8 +57,8 @@ public struct RAdam<Scalar: BLASScalar>: HyperparameterTable {
     ]
 
     public private(set) var stepCount = 0
-    private var firstMoment: [Matrix<Scalar>] = []
-    private var secondMoment: [Matrix<Scalar>] = []
+    /// m and v, one of each per parameter.
+    private var moments = BufferPair<Scalar>("firstMoment", "secondMoment")
 
     /// - Parameters:
     ///   - learningRate: η ≥ 0.
@@ -123,8 +123,7 @@ public struct RAdam<Scalar: BLASScalar>: HyperparameterTable {
     @specialized(where Scalar == Float)
     public mutating func update(_ parameters: inout [Matrix<Scalar>], with gradients: [Matrix<Scalar>]) throws(OptimizerError) {
         try requireMatching(parameters, gradients)
-        try prepareBuffers(&firstMoment, like: parameters)
-        try prepareBuffers(&secondMoment, like: parameters)
+        try moments.prepare(like: parameters)
         let t = stepCount + 1
         let eta = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
         let correction1 = 1 - Scalar.pow(b1, Scalar(t))
@@ -136,28 +135,22 @@ public struct RAdam<Scalar: BLASScalar>: HyperparameterTable {
         let coupled = decoupledWeightDecay ? 0 : weightDecay
         let keep = decoupledWeightDecay ? 1 - eta * weightDecay : 1
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    firstMoment[index].withUnsafeMutableElements { m in
-                        secondMoment[index].withUnsafeMutableElements { v in
-                            for i in w.indices {
-                                let gi = g[i] + coupled * w[i]
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                let mHat = m[i] / correction1
-                                let delta: Scalar
-                                if let r = rectification {
-                                    let adaptive =
-                                        pytorchOrder
-                                        ? root2 / (v[i].squareRoot() + eps) : 1 / ((v[i] / correction2).squareRoot() + eps)
-                                    delta = mHat * eta * adaptive * r
-                                } else {
-                                    delta = eta * mHat
-                                }
-                                w[i] = w[i] * keep - delta
-                            }
-                        }
+            moments.withElements(at: index, &parameters, gradients) { w, g, m, v in
+                for i in w.indices {
+                    let gi = g[i] + coupled * w[i]
+                    m[i] = b1 * m[i] + (1 - b1) * gi
+                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                    let mHat = m[i] / correction1
+                    let delta: Scalar
+                    if let r = rectification {
+                        let adaptive =
+                            pytorchOrder
+                            ? root2 / (v[i].squareRoot() + eps) : 1 / ((v[i] / correction2).squareRoot() + eps)
+                        delta = mHat * eta * adaptive * r
+                    } else {
+                        delta = eta * mHat
                     }
+                    w[i] = w[i] * keep - delta
                 }
             }
         }
@@ -166,14 +159,11 @@ public struct RAdam<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: firstMoment.isEmpty ? [:] : ["firstMoment": firstMoment, "secondMoment": secondMoment])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: moments.buffers) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
-        try validate(state, slots: ["firstMoment", "secondMoment"])
-        firstMoment = state.buffers["firstMoment"] ?? []
-        secondMoment = state.buffers["secondMoment"] ?? []
+        try validate(state, slots: moments.slots)
+        moments.restore(from: state)
         stepCount = state.stepCount
     }
 }

@@ -201,15 +201,9 @@ public struct RMSProp<Scalar: BLASScalar>: HyperparameterTable {
             reformulated: nesterov == .reformulated, convention: convention)
         let centered = centered
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                gradients[index].withUnsafeElements { g in
-                    meanSquare[index].withUnsafeMutableElements { r in
-                        withElements(of: &meanGradient, at: index, if: centered) { mean in
-                            withElements(of: &momentumState, at: index, if: useMomentum) { v in
-                                kernel.pass(w, g, r, mean, v)
-                            }
-                        }
-                    }
+            withElements(&parameters[index], gradients[index], &meanSquare[index]) { w, g, r in
+                withElements(of: &meanGradient, at: index, if: centered) { mean in
+                    withElements(of: &momentumState, at: index, if: useMomentum) { v in kernel.pass(w, g, r, mean, v) }
                 }
             }
         }
@@ -217,12 +211,12 @@ public struct RMSProp<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
+    /// r; ḡ only when centered; v (or b) only once momentum has been used. Nothing
+    /// before the first update, even if a look-ahead step created v and then failed.
     public func state() -> OptimizerState<Scalar> {
         guard !meanSquare.isEmpty else { return baseState() }
-        var buffers = ["meanSquare": meanSquare]
-        if centered { buffers["meanGradient"] = meanGradient }
-        if !momentumState.isEmpty { buffers[momentumForm.rawValue] = momentumState }
-        return baseState(buffers: buffers)
+        return baseState(
+            buffers: ["meanSquare": meanSquare, "meanGradient": meanGradient, momentumForm.rawValue: momentumState])
     }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {

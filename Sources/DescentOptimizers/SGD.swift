@@ -153,13 +153,11 @@ public struct SGD<Scalar: BLASScalar>: HyperparameterTable {
         let reformulated = nesterov == .reformulated && !lookAhead
         if mu == 0 {
             for index in parameters.indices {
-                parameters[index].withUnsafeMutableElements { w in
-                    gradients[index].withUnsafeElements { g in
-                        if decoupled {
-                            for i in w.indices { w[i] = (w[i] - eta * decay * w[i]) - eta * g[i] }
-                        } else {
-                            for i in w.indices { w[i] -= eta * (g[i] + decay * w[i]) }
-                        }
+                withElements(&parameters[index], gradients[index]) { w, g in
+                    if decoupled {
+                        for i in w.indices { w[i] = (w[i] - eta * decay * w[i]) - eta * g[i] }
+                    } else {
+                        for i in w.indices { w[i] -= eta * (g[i] + decay * w[i]) }
                     }
                 }
             }
@@ -170,21 +168,17 @@ public struct SGD<Scalar: BLASScalar>: HyperparameterTable {
         let firstKeep = (convention == .pytorch && first) ? 1 : keep
         let form = momentumForm
         for index in parameters.indices {
-            parameters[index].withUnsafeMutableElements { w in
-                momentumState[index].withUnsafeMutableElements { v in
-                    gradients[index].withUnsafeElements { g in
-                        for i in w.indices {
-                            if decoupled { w[i] -= eta * decay * w[i] }
-                            let gi = (decoupled || lookAhead) ? g[i] : g[i] + decay * w[i]
-                            switch form {
-                            case .velocity:
-                                v[i] = mu * v[i] - eta * firstKeep * gi
-                                w[i] += reformulated ? mu * v[i] - eta * gi : v[i]
-                            case .buffer:
-                                v[i] = mu * v[i] + firstKeep * gi
-                                w[i] -= eta * (reformulated ? gi + mu * v[i] : v[i])
-                            }
-                        }
+            withElements(&parameters[index], gradients[index], &momentumState[index]) { w, g, v in
+                for i in w.indices {
+                    if decoupled { w[i] -= eta * decay * w[i] }
+                    let gi = (decoupled || lookAhead) ? g[i] : g[i] + decay * w[i]
+                    switch form {
+                    case .velocity:
+                        v[i] = mu * v[i] - eta * firstKeep * gi
+                        w[i] += reformulated ? mu * v[i] - eta * gi : v[i]
+                    case .buffer:
+                        v[i] = mu * v[i] + firstKeep * gi
+                        w[i] -= eta * (reformulated ? gi + mu * v[i] : v[i])
                     }
                 }
             }
@@ -193,9 +187,7 @@ public struct SGD<Scalar: BLASScalar>: HyperparameterTable {
 
     // MARK: - State
 
-    public func state() -> OptimizerState<Scalar> {
-        baseState(buffers: momentumState.isEmpty ? [:] : [momentumForm.rawValue: momentumState])
-    }
+    public func state() -> OptimizerState<Scalar> { baseState(buffers: [momentumForm.rawValue: momentumState]) }
 
     public mutating func restore(from state: OptimizerState<Scalar>) throws(OptimizerError) {
         try validate(state, slots: [momentumForm.rawValue])
