@@ -79,12 +79,8 @@ struct AdaDeltaTests {
 
     @Test("Keras decays decoupled (θ ← θ(1 − ηλ) under a zero loss gradient); the others add λθ to g")
     func weightDecayForms() throws {
-        var keras = try AdaDelta<Double>(learningRate: 0.1, weightDecay: 0.1, convention: .keras)
-        var theta = [Matrix<Double>(column: [1])]
-        for expected in [0.99, 0.9801, 0.970299] {
-            try keras.update(&theta, with: [Matrix(column: [0])])
-            #expect(abs(theta[0][0, 0] - expected) <= 1e-15)
-        }
+        try expectDecoupledDecay(
+            of: { try AdaDelta<Double>(learningRate: 0.1, weightDecay: 0.1, convention: .keras) }, factor: 0.99, absolute: 1e-15)
         var paper = try AdaDelta<Double>(weightDecay: 0.1)
         var coupled = [Matrix<Double>(column: [1])]
         try paper.update(&coupled, with: [Matrix(column: [0])])

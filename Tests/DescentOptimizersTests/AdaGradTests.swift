@@ -83,12 +83,8 @@ struct AdaGradTests {
 
     @Test("Keras decays decoupled: with a zero loss gradient θ ← θ(1 − ηλ); the paper's coupled L2 is normalised")
     func weightDecayForms() throws {
-        var keras = try AdaGrad<Double>(learningRate: 0.1, weightDecay: 0.1, convention: .keras)
-        var theta = [Matrix<Double>(column: [1])]
-        for expected in [0.99, 0.9801, 0.970299] {
-            try keras.update(&theta, with: [Matrix(column: [0])])
-            #expect(abs(theta[0][0, 0] - expected) <= 1e-15)
-        }
+        try expectDecoupledDecay(
+            of: { try AdaGrad<Double>(learningRate: 0.1, weightDecay: 0.1, convention: .keras) }, factor: 0.99, absolute: 1e-15)
         // Paper: g = λθ₀ = 0.1, r = 0.01, step η·0.1/(δ + 0.1) ≈ η: a sign step, as for Adam + L2.
         var paper = try AdaGrad<Double>(learningRate: 0.1, epsilon: 0, weightDecay: 0.1)
         var coupled = [Matrix<Double>(column: [1])]

@@ -48,12 +48,7 @@ struct AdamTests {
 
     @Test("The trace in Float")
     func adamTraceFloat() throws {
-        var adam = try Adam<Float>(learningRate: 0.1)
-        var theta = [Matrix<Float>(column: [1])]
-        for (index, row) in Self.trace.enumerated() {
-            try adam.update(&theta, with: theta)
-            Check.expectClose(Double(theta[0][0, 0]), row.theta, relative: 1e-6, "θ\(index + 1)")
-        }
+        try Check.expectHalfSquareIterates(of: { try Adam<Float>(learningRate: 0.1) }, Self.trace.map(\.theta), relative: 1e-6)
     }
 
     @Test("The efficient form with ε̂ = ε√(1−β₂ᵗ) reproduces θ; with ε̂ = ε it differs")

@@ -1,6 +1,11 @@
-// Shared by the AdaGrad, AdaDelta, RMSProp and Adamax tests: the first-steps
-// fixture (scripts/make_adaptive_optimizer_fixtures.py), its quadratic, and
-// the checks every optimizer must pass (bit-identical resume, shape errors).
+// Shared by the optimizer tests:
+// - `AdaptiveFirstSteps`, the first-steps fixture of AdaGrad, AdaDelta, RMSProp
+//   and Adamax (scripts/make_adaptive_optimizer_fixtures.py) and its quadratic;
+// - `AdaptiveChecks`, closeness checks that name the quantity and a separable
+//   quadratic whose gradient the Adam, NAdam, RAdam, LARS and LAMB tests
+//   compute by hand;
+// - the checks every optimizer must pass: bit-identical resume, shape errors,
+//   foreign states, and Keras-style decoupled decay.
 //
 // Tolerances for the fixture: the script evaluates the same formulas in NumPy
 // float64 (and checked them against PyTorch, optax and Keras to 1e-13), in a
@@ -16,6 +21,12 @@ import DescentLinalg
 import DescentOptimizers
 import Foundation
 import Testing
+
+/// Decodes Fixtures/`file` (written by a script in scripts/).
+func decodeFixture<T: Decodable>(_ file: String, as _: T.Type = T.self) throws -> T {
+    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    return try JSONDecoder().decode(T.self, from: Data(contentsOf: folder.appending(path: file)))
+}
 
 /// Fixtures/adaptive_first_steps.json.
 struct AdaptiveFirstSteps: Decodable {
@@ -55,11 +66,7 @@ struct AdaptiveFirstSteps: Decodable {
     let c: [Double]
     let cases: [Case]
 
-    static func load() throws -> AdaptiveFirstSteps {
-        let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: folder.appending(path: "adaptive_first_steps.json"))
-        return try JSONDecoder().decode(AdaptiveFirstSteps.self, from: data)
-    }
+    static func load() throws -> AdaptiveFirstSteps { try decodeFixture("adaptive_first_steps.json") }
 
     /// The cases of one optimizer, each with its convention.
     static func cases(of optimizer: String) throws -> [(Case, Convention)] {
@@ -136,28 +143,44 @@ func expectFixtureCases(
     }
 }
 
-/// Six uninterrupted steps equal three steps, a save, a restore into a fresh
-/// optimizer and three more steps, bit for bit (parameters and state).
+/// Six uninterrupted steps on the fixture's quadratic equal three steps, a
+/// save, a restore into a fresh optimizer and three more steps, bit for bit.
 func expectResumeIsBitIdentical<O: Optimizer>(
     _ make: () throws -> O, sourceLocation: SourceLocation = #_sourceLocation
 ) throws where O.Scalar == Double {
     let fixture = try AdaptiveFirstSteps.load()
+    try expectResumeContinuesBitIdentically(
+        make, from: AdaptiveFirstSteps.start(), gradient: fixture.gradient, before: 3, after: 3,
+        sourceLocation: sourceLocation)
+}
+
+/// Runs `before` steps from `initial`, saves the state and runs `after` more;
+/// a fresh optimizer restored from the save must continue bit for bit:
+/// parameters and complete states compared with ==, step counts included.
+/// Steps go through `step(_:gradientAt:)`, so look-ahead methods are covered.
+func expectResumeContinuesBitIdentically<O: Optimizer>(
+    _ make: () throws -> O, from initial: [Matrix<O.Scalar>], gradient: ([Matrix<O.Scalar>]) -> [Matrix<O.Scalar>],
+    before: Int, after: Int, sourceLocation: SourceLocation
+) throws {
     var uninterrupted = try make()
-    var straight = try AdaptiveFirstSteps.start(Double.self)
-    for _ in 0..<6 { try uninterrupted.step(&straight) { fixture.gradient($0) } }
+    var parameters = initial
+    for _ in 0..<before { try uninterrupted.step(&parameters) { gradient($0) } }
+    let saved = uninterrupted.state()
+    #expect(!saved.buffers.isEmpty, "no buffers saved after \(before) steps", sourceLocation: sourceLocation)
+    var resumedParameters = parameters
+    for _ in 0..<after { try uninterrupted.step(&parameters) { gradient($0) } }
 
-    var first = try make()
-    var resumed = try AdaptiveFirstSteps.start(Double.self)
-    for _ in 0..<3 { try first.step(&resumed) { fixture.gradient($0) } }
-    let saved = first.state()
-    #expect(!saved.buffers.isEmpty, sourceLocation: sourceLocation)
-    var second = try make()
-    try second.restore(from: saved)
-    #expect(second.stepCount == 3 && second.state() == saved, sourceLocation: sourceLocation)
-    for _ in 0..<3 { try second.step(&resumed) { fixture.gradient($0) } }
-
-    #expect(resumed == straight, "resumed run differs: \(resumed) vs \(straight)", sourceLocation: sourceLocation)
-    #expect(second.state() == uninterrupted.state(), sourceLocation: sourceLocation)
+    var resumed = try make()
+    try resumed.restore(from: saved)
+    #expect(
+        resumed.stepCount == before && resumed.state() == saved, "restored state differs from the saved one",
+        sourceLocation: sourceLocation)
+    for _ in 0..<after { try resumed.step(&resumedParameters) { gradient($0) } }
+    #expect(
+        resumedParameters == parameters, "resumed run differs: \(resumedParameters) vs \(parameters)",
+        sourceLocation: sourceLocation)
+    #expect(resumed.state() == uninterrupted.state(), "resumed state differs", sourceLocation: sourceLocation)
+    #expect(resumed.stepCount == before + after, sourceLocation: sourceLocation)
 }
 
 /// Wrong gradient counts and shapes throw, and so do parameters whose shapes
@@ -204,4 +227,103 @@ func expectRefusesForeignState<O: Optimizer>(
         Issue.record("expected incompatibleState, got \(String(describing: error))", sourceLocation: sourceLocation)
         return
     }
+}
+
+/// Keras-style decoupled decay: under a zero loss gradient θ₀ = 1 shrinks to
+/// (1 − ηλ)ᵗ, within `tolerance` (absolute), for t = 1…`steps`.
+func expectDecoupledDecay<O: Optimizer>(
+    of make: () throws -> O, factor: Double, steps: Int = 3, absolute tolerance: Double,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    var optimizer = try make()
+    var theta = [Matrix<O.Scalar>(column: [1])]
+    for t in 1...steps {
+        try optimizer.update(&theta, with: [Matrix(column: [0])])
+        let expected = pow(factor, Double(t))
+        #expect(
+            abs(Double(theta[0][0, 0]) - expected) <= tolerance, "θ\(t) = \(theta[0][0, 0]), expected \(expected)",
+            sourceLocation: sourceLocation)
+    }
+}
+
+enum AdaptiveChecks {
+    /// Expects |actual − expected| ≤ tolerance·max(|expected|, floor).
+    static func expectClose(
+        _ actual: Double, _ expected: Double, relative tolerance: Double, floor: Double = 1e-300, _ label: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let error = abs(actual - expected) / max(abs(expected), floor)
+        #expect(
+            error <= tolerance, "\(label): \(actual) vs \(expected), relative error \(error) > \(tolerance)",
+            sourceLocation: sourceLocation)
+    }
+
+    /// Expects |actual − expected| ≤ tolerance: for values printed with a fixed
+    /// number of digits (tolerance = half a unit of the last digit).
+    static func expectWithin(
+        _ actual: Double, _ expected: Double, absolute tolerance: Double, _ label: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            abs(actual - expected) <= tolerance, "\(label): \(actual) vs \(expected) (±\(tolerance))",
+            sourceLocation: sourceLocation)
+    }
+
+    /// The gradient of f = Σ ½·s⊙w² + c⊙w, tensor by tensor: g = s⊙w + c.
+    static func separableGradient<S: BLASScalar>(
+        _ parameters: [Matrix<S>], scales: [Matrix<S>], offsets: [Matrix<S>]
+    ) -> [Matrix<S>] {
+        parameters.indices.map { index in
+            Matrix(rows: parameters[index].rows, columns: parameters[index].columns) { row, column in
+                scales[index][row, column] * parameters[index][row, column] + offsets[index][row, column]
+            }
+        }
+    }
+
+    /// Two tensors (2×2 and 3×1) with gradients of very different sizes, so that
+    /// per-tensor trust ratios and per-coordinate denominators differ.
+    static func problem<S: BLASScalar>(_: S.Type = S.self) -> (
+        initial: [Matrix<S>], gradient: ([Matrix<S>]) -> [Matrix<S>]
+    ) {
+        let initial: [Matrix<S>] = [Matrix([[0.5, -1.2], [2.0, 0.3]]), Matrix([[1.5], [-0.7], [0.05]])]
+        let scales: [Matrix<S>] = [Matrix([[1.0, 3.0], [0.5, 10.0]]), Matrix([[2.0], [0.2], [50.0]])]
+        let offsets: [Matrix<S>] = [Matrix([[0.1, -0.2], [0.0, 0.4]]), Matrix([[-0.3], [0.1], [0.0]])]
+        return (initial, { separableGradient($0, scales: scales, offsets: offsets) })
+    }
+
+    /// Runs `steps` updates with gradients from `gradient`.
+    static func run<O: Optimizer>(
+        _ optimizer: inout O, _ parameters: inout [Matrix<O.Scalar>], steps: Int,
+        gradient: ([Matrix<O.Scalar>]) -> [Matrix<O.Scalar>]
+    ) throws {
+        for _ in 0..<steps { try optimizer.update(&parameters, with: gradient(parameters)) }
+    }
+
+    /// `expectResumeContinuesBitIdentically` on `problem`: `before` steps, a
+    /// save, a restore into a fresh optimizer and `after` more steps.
+    static func expectResumesBitIdentically<O: Optimizer>(
+        _ makeOptimizer: () throws -> O, before: Int = 4, after: Int = 5,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let (initial, gradient) = problem(O.Scalar.self)
+        try expectResumeContinuesBitIdentically(
+            makeOptimizer, from: initial, gradient: gradient, before: before, after: after, sourceLocation: sourceLocation)
+    }
+
+    /// Runs `make()` on f = ½θ² from θ₀ = 1 (∇f = θ) and expects θₜ within
+    /// `tolerance` (relative) of `expected[t − 1]` for every t.
+    static func expectHalfSquareIterates<O: Optimizer>(
+        of make: () throws -> O, _ expected: [Double], relative tolerance: Double,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        var optimizer = try make()
+        var theta = [Matrix<O.Scalar>(column: [1])]
+        for (index, value) in expected.enumerated() {
+            try optimizer.update(&theta, with: theta)
+            expectClose(Double(theta[0][0, 0]), value, relative: tolerance, "θ\(index + 1)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The single element of a 1×1 parameter, as Double.
+    static func scalar<S: BLASScalar>(_ matrix: Matrix<S>) -> Double { Double(matrix[0, 0]) }
 }

@@ -42,11 +42,7 @@ struct FrameworkConventionTests {
         "LAMB.optax", "LAMB.keras",
     ]
 
-    static func load() throws -> Fixture {
-        let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: folder.appending(path: "framework_conventions.json"))
-        return try JSONDecoder().decode(Fixture.self, from: data)
-    }
+    static func load() throws -> Fixture { try decodeFixture("framework_conventions.json") }
 
     /// The Descent optimizer for a case name `Method.convention[.variant]`.
     static func optimizer(for name: String, _ h: [String: Double]) throws -> any Optimizer<Double> {

@@ -48,12 +48,7 @@ struct NAdamTests {
 
     @Test("The table in Float")
     func tableFloat() throws {
-        var nadam = try NAdam<Float>(learningRate: 0.1)
-        var theta = [Matrix<Float>(column: [1])]
-        for (index, row) in Self.table.enumerated() {
-            try nadam.update(&theta, with: theta)
-            Check.expectClose(Double(theta[0][0, 0]), row.theta, relative: 1e-6, "θ\(index + 1)")
-        }
+        try Check.expectHalfSquareIterates(of: { try NAdam<Float>(learningRate: 0.1) }, Self.table.map(\.theta), relative: 1e-6)
     }
 
     @Test("The schedule starts near β₁/2 and approaches β₁; ψ = 0 holds it at β₁/2")

@@ -26,11 +26,7 @@ struct ScheduleFixture: Decodable {
     let optax: [Sequence]
     let plateau: [PlateauRun]
 
-    static func load() throws -> ScheduleFixture {
-        let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: folder.appending(path: "schedules_pytorch.json"))
-        return try JSONDecoder().decode(ScheduleFixture.self, from: data)
-    }
+    static func load() throws -> ScheduleFixture { try decodeFixture("schedules_pytorch.json") }
 
     func pytorch(_ name: String) throws -> Sequence {
         try #require(schedules.first { $0.name == name }, "no PyTorch case \(name) in the fixture")
