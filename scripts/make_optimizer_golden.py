@@ -305,7 +305,7 @@ def adam_paper(a, decoupled=False):
     """
     alpha, b1, b2 = a.get("learningRate", 1e-3), a.get("beta1", 0.9), a.get("beta2", 0.999)
     eps = a.get("epsilon", 1e-8)
-    lam = a.get("weightDecay", 1e-2 if decoupled else 0.0)
+    lam = a.get("weightDecay", 1e-4 if decoupled else 0.0)
     amsgrad = a.get("amsgrad", False)
 
     def step(t, w, state, gradient_at):

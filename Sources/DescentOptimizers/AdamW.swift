@@ -29,7 +29,8 @@ public struct AdamW<Scalar: BLASScalar>: HyperparameterTable {
     public var beta2: Scalar
     /// ε ≥ 0.
     public var epsilon: Scalar
-    /// λ ≥ 0 (default 1e−2 as PyTorch; optax 1e−4, Keras 4e−3 under their conventions).
+    /// λ ≥ 0. Defaults: 1e−4 for the paper form (applied once per step, not scaled by α) and
+    /// optax; 1e−2 for PyTorch and 4e−3 for Keras (both scaled by α).
     public var weightDecay: Scalar
     /// ηₜ ≥ 0, the paper's schedule multiplier (1 unless scheduled).
     public var scheduleMultiplier: Scalar
@@ -74,8 +75,11 @@ public struct AdamW<Scalar: BLASScalar>: HyperparameterTable {
             weightDecay
             ?? {
                 switch convention {
-                case .paper, .pytorch: 1e-2
-                case .optax: 1e-4
+                // The paper's λ multiplies θ once per step (scaled by ηₜ only):
+                // its normalized decay λ_norm = 0.05 gives λ = λ_norm·√(b/(B·T)) ≈ 1e−4
+                // for b = 128, B = 50 000, T = 100 epochs. PyTorch's 1e−2 is scaled by α.
+                case .paper, .optax: 1e-4
+                case .pytorch: 1e-2
                 case .keras: 4e-3
                 }
             }()
