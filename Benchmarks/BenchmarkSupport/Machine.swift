@@ -80,13 +80,19 @@ public struct CompetingLoadMonitor {
 
     /// A sentence for the report, in percent of all CPUs over the elapsed time.
     public func summary() -> String {
+        guard let shares = shares() else { return "unknown (no /proc/stat)" }
+        return "other processes used \(fixed(100 * shares.others, 1))% and hypervisor steal "
+            + "\(fixed(100 * shares.steal, 1))% of the \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs' time"
+    }
+
+    /// The fractions (0…1) of all CPUs' time since `init` used by other
+    /// processes and stolen by the hypervisor; `nil` without /proc/stat.
+    public func shares() -> (others: Double, steal: Double)? {
         let now = CPUTimes.read()
         let total = now.total - start.system.total
-        guard total > 0 else { return "unknown (no /proc/stat)" }
+        guard total > 0 else { return nil }
         let others = max(0, (now.busy - start.system.busy) - (Self.ownTicks() - start.own))
-        let steal = now.steal - start.system.steal
-        return "other processes used \(fixed(100 * others / total, 1))% and hypervisor steal "
-            + "\(fixed(100 * steal / total, 1))% of the \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs' time"
+        return (others / total, (now.steal - start.system.steal) / total)
     }
 
     /// This process's user + system time, in clock ticks (fields 14 and 15 of /proc/self/stat).

@@ -189,17 +189,25 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
 
     private mutating func takeStep(on batch: Batch<Scalar>, epoch: Int) throws(TrainingError) -> (loss: Double, correct: Int) {
         step += 1
-        let before = model.parameters.map(\.value)
+        var working = model
+        // One read of the parameter list serves the update and the gradient
+        // (each read of a `Sequential`'s list rebuilds its names). Closures, not
+        // key paths: in generic code `map(\.value)` builds its key path at run
+        // time on every call (`swift_getKeyPath`, a few µs in a profile).
+        let current = working.parameters
+        let before = current.map { $0.value }
         var parameters = before
         var loss = Double.nan, correct = 0, norm = Double.nan
         var skipped = false
         let guardrail = configuration.gradientGuard, lossFunction = configuration.loss, currentStep = step
-        var working = model
         do {
             try optimizer.step(&parameters) { point in
                 // Methods that look ahead ask for the gradient elsewhere.
-                if !Self.identical(point, before) { working.updateParameterValues(point) }
-                let variables = working.parameters
+                var variables = current
+                if !Self.identical(point, before) {
+                    working.updateParameterValues(point)
+                    variables = working.parameters
+                }
                 let output = working.forward(Tensor(batch.features), mode: .training)
                 let lossValue = Self.lossTensor(lossFunction, output, targets: batch.targets, labels: batch.labels)
                 loss = Double(lossValue.scalarValue)
@@ -207,7 +215,7 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
                     throw TrainingError.diverged(step: currentStep, epoch: epoch, loss: loss, lastCheckpoint: nil)
                 }
                 if let labels = batch.labels { correct = Self.correctCount(lossFunction, output.value, labels) }
-                var gradients = gradient(of: lossValue, withRespectTo: variables).map(\.value)
+                var gradients = gradient(of: lossValue, withRespectTo: variables).map { $0.value }
                 let report = try guardrail.apply(to: &gradients)
                 norm = Double(report.norm)
                 if report.skipped { throw SkipStep() }
@@ -227,8 +235,7 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
             throw .callback(String(describing: error))
         }
         if !skipped {
-            if let bad = parameters.firstIndex(where: { !$0.isFinite }) {
-                _ = bad
+            if !allElementsFinite(parameters) {
                 throw .diverged(step: step, epoch: epoch, loss: .infinity, lastCheckpoint: lastCheckpointPath)
             }
             // Keep the running statistics the forward pass updated, then the new weights.
@@ -273,22 +280,43 @@ public struct Trainer<Model: Layer, Method: Optimizer> where Method.Scalar == Mo
     /// Examples whose predicted class equals the label: the arg-max column, or
     /// for one output column the side of the threshold (0.5 for probabilities, 0 for logits).
     static func correctCount(_ loss: Loss, _ output: Matrix<Scalar>, _ labels: [Int]) -> Int {
-        var correct = 0
-        let threshold: Scalar = loss == .binaryCrossEntropy ? 0.5 : 0
-        output.withUnsafeElements { values in
-            let columns = output.columns
-            for row in 0..<output.rows {
-                let predicted: Int
-                if columns == 1 {
-                    predicted = values[row] > threshold ? 1 : 0
-                } else {
-                    var best = 0
-                    for column in 1..<columns where values[row * columns + column] > values[row * columns + best] { best = column }
-                    predicted = best
-                }
-                if predicted == labels[row] { correct += 1 }
-            }
-        }
-        return correct
+        correctPredictions(loss, output, labels)
     }
+}
+
+// MARK: - Element loops, specialized
+
+// Free functions with `@specialized`: code inside the generic `Trainer` is not
+// specialized, so an element loop written there (or an `@inlinable` one it
+// calls, such as `Matrix.isFinite`) runs through generic witnesses at ~15 ns an
+// element — 150 µs a step for the 9,610 parameters of a 64-128-10 network.
+
+/// Whether every element of every matrix is finite (no NaN, no ±∞).
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
+func allElementsFinite<Scalar: BLASScalar>(_ matrices: [Matrix<Scalar>]) -> Bool {
+    matrices.allSatisfy { $0.isFinite }
+}
+
+/// Examples whose predicted class equals the label (see `Trainer.correctCount`).
+@specialized(where Scalar == Double)
+@specialized(where Scalar == Float)
+func correctPredictions<Scalar: BLASScalar>(_ loss: Loss, _ output: Matrix<Scalar>, _ labels: [Int]) -> Int {
+    var correct = 0
+    let threshold: Scalar = loss == .binaryCrossEntropy ? 0.5 : 0
+    output.withUnsafeElements { values in
+        let columns = output.columns
+        for row in 0..<output.rows {
+            let predicted: Int
+            if columns == 1 {
+                predicted = values[row] > threshold ? 1 : 0
+            } else {
+                var best = 0
+                for column in 1..<columns where values[row * columns + column] > values[row * columns + best] { best = column }
+                predicted = best
+            }
+            if predicted == labels[row] { correct += 1 }
+        }
+    }
+    return correct
 }
