@@ -65,7 +65,9 @@ public struct GradientGuard<Scalar: BLASScalar>: Sendable, Equatable {
     @specialized(where Scalar == Double)
     @specialized(where Scalar == Float)
     public func apply(to gradients: inout [Matrix<Scalar>]) throws(OptimizerError) -> GradientReport<Scalar> {
-        let squaredNorms = gradients.map(\.squaredFrobeniusNorm)
+        // A closure, not a key path: in generic code `map(\.property)` goes through
+        // the unspecialized getter, ~15 ns an element (training-bench measured 150 µs a step).
+        let squaredNorms = gradients.map { $0.squaredFrobeniusNorm }
         let norm = squaredNorms.reduce(0, +).squareRoot()
         if !norm.isFinite {
             for (index, gradient) in gradients.enumerated() {
