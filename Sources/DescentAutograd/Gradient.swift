@@ -87,5 +87,5 @@ public func valueWithGradient<Scalar>(
 ) rethrows -> (value: Scalar, gradient: [Matrix<Scalar>]) {
     let variables = point.map { Tensor(variable: $0) }
     let loss = try function(variables)
-    return (loss.scalarValue, gradient(of: loss, withRespectTo: variables).map(\.value))
+    return (loss.scalarValue, gradient(of: loss, withRespectTo: variables).map { $0.value })
 }

@@ -153,7 +153,7 @@ public struct HessianOperator<Scalar: BLASScalar> {
             guard let pushforward = node.operation.pushforward else { continue }
             let inputTangents = node.inputs.map { input in input.node.flatMap { tangents[ObjectIdentifier($0)] } }
             if inputTangents.contains(where: { $0 != nil }) {
-                tangents[ObjectIdentifier(node)] = pushforward(node.inputs.map(\.value), inputTangents, node.output)
+                tangents[ObjectIdentifier(node)] = pushforward(node.inputs.map { $0.value }, inputTangents, node.output)
             }
             for input in node.inputs {
                 guard let inputNode = input.node else { continue }

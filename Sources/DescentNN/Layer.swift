@@ -58,7 +58,7 @@ extension Layer {
 
     /// The trainable parameters, in order.
     public var parameters: [Tensor<Scalar>] {
-        get { namedParameters.map(\.tensor) }
+        get { namedParameters.map { $0.tensor } }
         set {
             let names = namedParameters.map(\.name)
             precondition(newValue.count == names.count, "\(Self.self) has \(names.count) parameters, got \(newValue.count)")
