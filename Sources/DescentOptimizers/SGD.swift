@@ -167,6 +167,28 @@ public struct SGD<Scalar: BLASScalar>: HyperparameterTable {
         // PyTorch starts the buffer at b₁ = g (no dampening on the first step).
         let firstKeep = (convention == .pytorch && first) ? 1 : keep
         let form = momentumForm
+        // Heavy ball with coupled decay, the common case, gets loops with no
+        // branch inside (the general loop below does not vectorize); the
+        // expressions and their order are the general loop's, so the bits agree.
+        if !decoupled && !lookAhead && !reformulated {
+            let step = eta * firstKeep
+            for index in parameters.indices {
+                withElements(&parameters[index], gradients[index], &momentumState[index]) { w, g, v in
+                    if form == .velocity {
+                        for i in w.indices {
+                            v[i] = mu * v[i] - step * (g[i] + decay * w[i])
+                            w[i] += v[i]
+                        }
+                    } else {
+                        for i in w.indices {
+                            v[i] = mu * v[i] + firstKeep * (g[i] + decay * w[i])
+                            w[i] -= eta * v[i]
+                        }
+                    }
+                }
+            }
+            return
+        }
         for index in parameters.indices {
             withElements(&parameters[index], gradients[index], &momentumState[index]) { w, g, v in
                 for i in w.indices {
