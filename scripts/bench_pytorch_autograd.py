@@ -33,11 +33,12 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 
 import torch
 import torch.nn.functional as F
+
+from bench_common import write_atomically
 
 SMALL = [64, 128, 10]
 LARGE = [784, 256, 256, 10]
@@ -303,21 +304,6 @@ def load_digits(path):
         raise SystemExit(f"error: '{path}' has {len(rows)} examples; {DIGITS_EXAMPLES} are needed")
     table = torch.tensor(rows[:DIGITS_EXAMPLES], dtype=torch.float64)
     return table[:, :64] / 16, table[:, 64].long()
-
-
-def write_atomically(document, path):
-    directory = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".tmp-")
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            json.dump(document, file, indent=2, sort_keys=True)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def main():

@@ -55,7 +55,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 
 EXAMPLES = 1797
@@ -99,6 +98,8 @@ import torch.nn.functional as F  # noqa: E402
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
+
+from bench_common import write_atomically  # noqa: E402
 
 torch.set_num_threads(OPTIONS.threads)
 LEARNING_RATES = {"sgd": 0.1, "momentum": 0.01, "adam": 1e-3}
@@ -332,21 +333,6 @@ def measure_twenty_epochs(torch_trainer, jax_trainer):
             {"framework": name, "seconds": statistics.median(runs), "runs": runs, "compileSeconds": compile_seconds,
              "finalLoss": loss, "finalAccuracy": accuracy})
     return results
-
-
-def write_atomically(document, path):
-    directory = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".tmp-")
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            json.dump(document, file, indent=2, sort_keys=True)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def rate(value):

@@ -1,7 +1,6 @@
-// Options: the command line, parsed by hand (the benchmark takes no dependencies).
+// Options: the command line, read with BenchmarkSupport's ArgumentList (no dependency needed).
 
 import BenchmarkSupport
-
 
 /// A group of measurements that `--only` can select.
 enum Suite: String, CaseIterable {
@@ -41,41 +40,25 @@ struct Options {
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var options = Options()
         var selected: [Suite] = []
-        var remaining = arguments[...]
-        func value(after flag: String) throws(UsageError) -> String {
-            guard let next = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
-            return next
-        }
-        while let argument = remaining.popFirst() {
+        var remaining = ArgumentList(arguments)
+        while let argument = remaining.next() {
             switch argument {
             case "-h", "--help":
                 throw UsageError(nil)
             case "--quick":
                 options.quick = true
             case "--only":
-                for name in try value(after: argument).split(separator: ",") {
-                    guard let suite = Suite(rawValue: String(name)) else {
-                        throw UsageError(
-                            "Unknown suite '\(name)'; choose from \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    selected.append(suite)
-                }
+                selected += try remaining.choices(after: argument, kind: "suite") as [Suite]
             case "--min-time":
-                let text = try value(after: argument)
-                guard let seconds = Double(text), seconds > 0 else {
-                    throw UsageError("--min-time needs a positive number of seconds, got '\(text)'")
-                }
-                options.minimumSeconds = seconds
+                options.minimumSeconds = try remaining.seconds(after: argument)
             case "--seed":
-                let text = try value(after: argument)
-                guard let seed = UInt64(text) else { throw UsageError("--seed needs a non-negative integer, got '\(text)'") }
-                options.seed = seed
+                options.seed = try remaining.seed(after: argument)
             case "--json":
-                options.jsonPath = try value(after: argument)
+                options.jsonPath = try remaining.value(after: argument)
             case "--data":
-                options.dataPath = try value(after: argument)
+                options.dataPath = try remaining.value(after: argument)
             case "--pytorch":
-                options.pytorchPath = try value(after: argument)
+                options.pytorchPath = try remaining.value(after: argument)
             default:
                 throw UsageError("Unknown argument '\(argument)'")
             }
@@ -99,10 +82,4 @@ struct Options {
         policy.minimumRepetitions = quick ? 3 : 7
         return policy
     }
-}
-
-/// A command-line or input mistake (or a request for help, when `message` is nil).
-struct UsageError: Error {
-    var message: String?
-    init(_ message: String?) { self.message = message }
 }

@@ -1,4 +1,4 @@
-// Options: the command line, parsed by hand (the benchmark takes no dependencies).
+// Options: the command line, read with BenchmarkSupport's ArgumentList (no dependency needed).
 
 import BenchmarkSupport
 
@@ -64,77 +64,46 @@ struct Options {
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var options = Options()
         var selected: [Suite] = []
-        var remaining = arguments[...]
-        func value(after flag: String) throws(UsageError) -> String {
-            guard let next = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
-            return next
-        }
-        func positiveInteger(after flag: String, least: Int) throws(UsageError) -> Int {
-            let text = try value(after: flag)
-            guard let number = Int(text), number >= least else {
-                throw UsageError("\(flag) needs an integer ≥ \(least), got '\(text)'")
-            }
-            return number
-        }
-        while let argument = remaining.popFirst() {
+        var remaining = ArgumentList(arguments)
+        while let argument = remaining.next() {
             switch argument {
             case "-h", "--help":
                 throw UsageError(nil)
             case "--quick":
                 options.quick = true
             case "--only":
-                for name in try value(after: argument).split(separator: ",") {
-                    guard let suite = Suite(rawValue: String(name)) else {
-                        throw UsageError(
-                            "Unknown suite '\(name)'; choose from \(Suite.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    selected.append(suite)
-                }
+                selected += try remaining.choices(after: argument, kind: "suite") as [Suite]
             case "--optimizers":
-                options.optimizers = []
-                for name in try value(after: argument).split(separator: ",") {
-                    guard let kind = OptimizerKind(rawValue: String(name)) else {
-                        throw UsageError(
-                            "Unknown optimizer '\(name)'; choose from "
-                                + OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))
-                    }
-                    options.optimizers.append(kind)
-                }
+                options.optimizers = try remaining.choices(after: argument, kind: "optimizer")
             case "--batches":
-                let text = try value(after: argument)
+                let text = try remaining.value(after: argument)
                 let sizes = text.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
                 guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count else {
                     throw UsageError("--batches needs positive integers separated by commas, got '\(text)'")
                 }
                 options.batchSizes = sizes
             case "--runs":
-                options.runs = try positiveInteger(after: argument, least: 5)
+                options.runs = try remaining.integer(after: argument, least: 5)
             case "--min-run-time":
-                let text = try value(after: argument)
-                guard let seconds = Double(text), seconds > 0 else {
-                    throw UsageError("--min-run-time needs a positive number of seconds, got '\(text)'")
-                }
-                options.minimumRunSeconds = seconds
+                options.minimumRunSeconds = try remaining.seconds(after: argument)
             case "--attempts":
-                options.attempts = try positiveInteger(after: argument, least: 1)
+                options.attempts = try remaining.integer(after: argument, least: 1)
             case "--load-limit":
-                let text = try value(after: argument)
+                let text = try remaining.value(after: argument)
                 guard let percent = Double(text), percent >= 0, percent <= 100 else {
                     throw UsageError("--load-limit needs a percentage from 0 to 100, got '\(text)'")
                 }
                 options.competingLoadLimit = percent / 100
             case "--threads":
-                options.threads = try positiveInteger(after: argument, least: 1)
+                options.threads = try remaining.integer(after: argument, least: 1)
             case "--no-step-records":
                 options.recordsSteps = false
             case "--seed":
-                let text = try value(after: argument)
-                guard let seed = UInt64(text) else { throw UsageError("--seed needs a non-negative integer, got '\(text)'") }
-                options.seed = seed
+                options.seed = try remaining.seed(after: argument)
             case "--json":
-                options.jsonPath = try value(after: argument)
+                options.jsonPath = try remaining.value(after: argument)
             case "--frameworks":
-                options.frameworksPath = try value(after: argument)
+                options.frameworksPath = try remaining.value(after: argument)
             default:
                 throw UsageError("Unknown argument '\(argument)'")
             }
@@ -147,10 +116,4 @@ struct Options {
 
     var repetitions: Int { runs ?? (quick ? 5 : 7) }
     var runSeconds: Double { minimumRunSeconds ?? (quick ? 0.05 : 0.25) }
-}
-
-/// A command-line or input mistake (or a request for help, when `message` is nil).
-struct UsageError: Error {
-    var message: String?
-    init(_ message: String?) { self.message = message }
 }
