@@ -56,3 +56,19 @@ struct ClippingTests {
         #expect(throws: OptimizerError.self) { _ = try GradientGuard(clipping: .value(-1)).apply(to: &gradients) }
     }
 }
+
+@Suite("Clipping gradients whose squared norm overflows")
+struct ClippingOverflowTests {
+    @Test("Float elements of 1e20 (‖g‖² overflows) are clipped to norm u, not zeroed")
+    func overflow() throws {
+        var gradients = [Matrix<Float>(row: [3e20, 0]), Matrix<Float>(row: [0, 4e20])]
+        let report = try GradientGuard<Float>(clipping: .globalNorm(1)).apply(to: &gradients)
+        #expect(!report.skipped && report.clipped)
+        #expect(abs(report.norm / 5e20 - 1) < 1e-6)
+        #expect(abs(gradients[0][0, 0] - 0.6) < 1e-6 && abs(gradients[1][0, 1] - 0.8) < 1e-6)
+
+        var single = [Matrix<Float>(row: [3e20, 4e20])]
+        _ = try GradientGuard<Float>(clipping: .perTensorNorm(10)).apply(to: &single)
+        #expect(abs(single[0][0, 0] - 6) < 1e-5 && abs(single[0][0, 1] - 8) < 1e-5)
+    }
+}
