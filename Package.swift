@@ -55,10 +55,17 @@ let package = Package(
             dependencies: ["DescentOptimizers", "DescentNN"],
             resources: [.copy("Datasets")]
         ),
+        // Quadratic bowls, convergence theory checked against the optimizers, and
+        // Hessian spectra of networks (exact, Lanczos, Hutchinson, SLQ).
+        .target(
+            name: "DescentConvergence",
+            dependencies: ["DescentTraining", "DescentPlot"]
+        ),
         .target(
             name: "Descent",
             dependencies: [
                 "DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot", "DescentOptimizers", "DescentTraining",
+                "DescentConvergence",
             ]
         ),
         // What both benchmark programs report about the machine they ran on.
@@ -122,6 +129,11 @@ let package = Package(
         .testTarget(
             name: "DescentTrainingTests",
             dependencies: ["DescentTraining"]
+        ),
+        .testTarget(
+            name: "DescentConvergenceTests",
+            dependencies: ["DescentConvergence", "DescentTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "DescentPlotTests",

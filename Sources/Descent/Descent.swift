@@ -5,3 +5,4 @@
 @_exported import DescentPlot
 @_exported import DescentOptimizers
 @_exported import DescentTraining
+@_exported import DescentConvergence
