@@ -91,6 +91,12 @@ let package = Package(
             dependencies: ["DescentTraining", "COpenBLAS", "BenchmarkSupport"],
             path: "Benchmarks/training-bench"
         ),
+        // Exact Hessians (structured and generic) and Lanczos against JAX measured in the same session.
+        .executableTarget(
+            name: "hessian-bench",
+            dependencies: ["DescentConvergence", "COpenBLAS", "BenchmarkSupport"],
+            path: "Benchmarks/hessian-bench"
+        ),
         .executableTarget(
             name: "descent-demo",
             dependencies: ["Descent"],

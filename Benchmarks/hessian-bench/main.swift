@@ -1,0 +1,2 @@
+// hessian-bench: placeholder entry until the benchmark lands (issue 5).
+print("hessian-bench: not yet written")
