@@ -78,7 +78,7 @@ import Testing
         let naive = Double.exp((Double.log(run.errorNorms[200]) - Double.log(run.errorNorms[150])) / 50)
         #expect(abs(naive - 0.52248) < 1e-5)
         // Dividing out the k factor recovers the spectral radius to 0.1%.
-        let fit = try #require(RateFit.fit(errors: run.errorNorms, polynomialDegree: 1, window: 150...200, floor: 0))
+        let fit = try #require(RateFit.fit(errors: run.errorNorms, model: .fixedDegree(1), window: 150...200, floor: 0))
         #expect(abs(fit.rate / 0.5194938533 - 1) < 1e-3, "\(fit.rate)")
     }
 
