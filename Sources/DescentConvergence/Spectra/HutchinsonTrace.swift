@@ -76,7 +76,7 @@ public struct HutchinsonTrace: Sendable {
     public func estimate(of h: SymmetricOperator) throws(SpectrumError) -> TraceEstimate {
         try validate()
         let n = h.dimension
-        try require(n >= 1, "dimension", "\(n)", "the operator must act on at least one coordinate")
+        try requireOption(n >= 1, "dimension", "\(n)", "the operator must act on at least one coordinate")
         var generator = Xoshiro256StarStar(seed: seed)
         var samples: [Double] = []
         var products = 0
@@ -101,7 +101,7 @@ public struct HutchinsonTrace: Sendable {
     /// With all 2ⁿ sign vectors of a small matrix this enumerates the estimator's distribution exactly.
     /// - Throws: ``SpectrumError/vectorShape(expected:rows:columns:)`` when the probes do not have n rows.
     public func estimate(of h: SymmetricOperator, probes given: Matrix<Double>) throws(SpectrumError) -> TraceEstimate {
-        try require(
+        try requireOption(
             confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "\(confidenceLevel)", "must be in (0, 1)")
         guard given.rows == h.dimension && given.columns >= 1 else {
             throw .vectorShape(expected: h.dimension, rows: given.rows, columns: given.columns)
@@ -125,12 +125,12 @@ public struct HutchinsonTrace: Sendable {
     // MARK: - Helpers
 
     private func validate() throws(SpectrumError) {
-        try require(probes >= 1, "probes", "\(probes)", "at least 1 probe")
-        try require(blockSize >= 1, "blockSize", "\(blockSize)", "at least 1 probe per block")
-        try require(
+        try requireOption(probes >= 1, "probes", "\(probes)", "at least 1 probe")
+        try requireOption(blockSize >= 1, "blockSize", "\(blockSize)", "at least 1 probe per block")
+        try requireOption(
             confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "\(confidenceLevel)", "must be in (0, 1)")
         if let tolerance = relativeChangeTolerance {
-            try require(tolerance >= 0, "relativeChangeTolerance", "\(tolerance)", "must be ≥ 0")
+            try requireOption(tolerance >= 0, "relativeChangeTolerance", "\(tolerance)", "must be ≥ 0")
         }
     }
 

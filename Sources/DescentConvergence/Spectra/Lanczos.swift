@@ -100,8 +100,8 @@ public struct Lanczos: Sendable {
     public func tridiagonalize(
         _ h: SymmetricOperator, steps: Int, start: StartVector, keepingBasis: Bool = false
     ) throws(SpectrumError) -> LanczosDecomposition {
-        try require(steps >= 1, "steps", "\(steps)", "at least 1 Lanczos step")
-        try require(h.dimension >= 1, "dimension", "\(h.dimension)", "the operator must act on at least one coordinate")
+        try requireOption(steps >= 1, "steps", "\(steps)", "at least 1 Lanczos step")
+        try requireOption(h.dimension >= 1, "dimension", "\(h.dimension)", "the operator must act on at least one coordinate")
         var process = LanczosProcess(
             operator: h, start: try start.unitVector(dimension: h.dimension),
             reorthogonalize: reorthogonalization == .full, keepBasis: keepingBasis, capacity: steps, seed: 0)
@@ -131,13 +131,13 @@ public struct Lanczos: Sendable {
     ) throws(SpectrumError) -> LanczosResult {
         let n = h.dimension
         let (wantedLargest, wantedSmallest) = selection.counts
-        try require(
+        try requireOption(
             wantedLargest >= 0 && wantedLargest <= n && wantedSmallest >= 0 && wantedSmallest <= n
                 && wantedLargest + wantedSmallest > 0,
             "selection", "\(selection)", "each count must be in 0…\(n) (the dimension), and not all 0")
-        try require(maximumDimension >= 1, "maximumDimension", "\(maximumDimension)", "must be ≥ 1")
-        try require(minimumDimension >= 1, "minimumDimension", "\(minimumDimension)", "must be ≥ 1")
-        try require(tolerance > 0 && tolerance < 1, "tolerance", "\(tolerance)", "must be in (0, 1)")
+        try requireOption(maximumDimension >= 1, "maximumDimension", "\(maximumDimension)", "must be ≥ 1")
+        try requireOption(minimumDimension >= 1, "minimumDimension", "\(minimumDimension)", "must be ≥ 1")
+        try requireOption(tolerance > 0 && tolerance < 1, "tolerance", "\(tolerance)", "must be in (0, 1)")
         let reorthogonalize = reorthogonalization == .full
         let limit = reorthogonalize ? min(maximumDimension, n) : maximumDimension
         let firstCheck = min(max(minimumDimension, wantedLargest, wantedSmallest), limit)

@@ -52,18 +52,18 @@ public struct LanczosDecomposition: Sendable {
     public func ritzPairs(
         selecting selection: SymmetricEigen<Double>.Selection = .all, computeVectors: Bool = false
     ) throws(SpectrumError) -> [RitzPair] {
-        try require(
+        try requireOption(
             !computeVectors || basis != nil, "computeVectors", "true",
             "Ritz vectors need the Lanczos basis; run with keepingBasis: true")
         switch selection {
         case let .largest(k), let .smallest(k):
-            try require(k >= 0 && k <= steps, "selection", "\(selection)", "T has only \(steps) eigenvalues")
+            try requireOption(k >= 0 && k <= steps, "selection", "\(selection)", "T has only \(steps) eigenvalues")
         case let .indices(range):
-            try require(
+            try requireOption(
                 range.lowerBound >= 0 && range.upperBound < steps, "selection", "\(selection)",
                 "T has eigenvalues 0…\(steps - 1)")
         case let .values(lower, upper):
-            try require(lower <= upper, "selection", "\(selection)", "needs lower ≤ upper, neither NaN")
+            try requireOption(lower <= upper, "selection", "\(selection)", "needs lower ≤ upper, neither NaN")
         case .all:
             break
         }

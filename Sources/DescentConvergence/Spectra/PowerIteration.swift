@@ -57,8 +57,8 @@ public struct PowerIteration: Sendable {
     public func dominantEigenpair(
         of h: SymmetricOperator, start: StartVector = .random(seed: 0), deflating known: [Matrix<Double>] = []
     ) throws(SpectrumError) -> PowerIterationResult {
-        try require(maximumIterations >= 1, "maximumIterations", "\(maximumIterations)", "at least 1 product")
-        try require(relativeTolerance >= 0, "relativeTolerance", "\(relativeTolerance)", "must be ≥ 0")
+        try requireOption(maximumIterations >= 1, "maximumIterations", "\(maximumIterations)", "at least 1 product")
+        try requireOption(relativeTolerance >= 0, "relativeTolerance", "\(relativeTolerance)", "must be ≥ 0")
         let n = h.dimension
         for vector in known where vector.rows != n || vector.columns != 1 {
             throw .vectorShape(expected: n, rows: vector.rows, columns: vector.columns)
@@ -109,7 +109,7 @@ public struct PowerIteration: Sendable {
     public func dominantEigenpairs(
         _ count: Int, of h: SymmetricOperator, seed: UInt64 = 0
     ) throws(SpectrumError) -> [PowerIterationResult] {
-        try require(
+        try requireOption(
             count >= 1 && count <= h.dimension, "count", "\(count)", "must be in 1…\(h.dimension)")
         var results: [PowerIterationResult] = []
         for index in 0..<count {

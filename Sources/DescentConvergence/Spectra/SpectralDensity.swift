@@ -57,7 +57,7 @@ public struct StochasticLanczosQuadrature: Sendable {
     /// - Throws: ``SpectrumError`` for options out of range, a non-finite product, or a LAPACK failure.
     /// - Complexity: n_v·min(m, n) products, plus O(n_v·m²·n) for reorthogonalization.
     public func estimate(of h: SymmetricOperator) throws(SpectrumError) -> SpectralQuadrature {
-        try require(probes >= 1, "probes", "\(probes)", "at least 1 probe")
+        try requireOption(probes >= 1, "probes", "\(probes)", "at least 1 probe")
         var starts: [StartVector] = []
         for index in 0..<probes {
             let probeSeed = seed &+ UInt64(index) &* 0x9E37_79B9
@@ -71,8 +71,8 @@ public struct StochasticLanczosQuadrature: Sendable {
     public func estimate(of h: SymmetricOperator, startingFrom starts: [StartVector]) throws(SpectrumError)
         -> SpectralQuadrature
     {
-        try require(steps >= 1, "steps", "\(steps)", "at least 1 Lanczos step")
-        try require(!starts.isEmpty, "starts", "[]", "at least one start vector")
+        try requireOption(steps >= 1, "steps", "\(steps)", "at least 1 Lanczos step")
+        try requireOption(!starts.isEmpty, "starts", "[]", "at least one start vector")
         var nodes: [[Double]] = [], weights: [[Double]] = []
         var products = 0
         for start in starts {
@@ -123,8 +123,8 @@ public struct SpectralQuadrature: Sendable {
     public func density(points: Int = 10_000, margin: Double = 0.01, kernelVariance: Double? = nil) throws(SpectrumError)
         -> SpectralDensity
     {
-        try require(points >= 2, "points", "\(points)", "at least 2 grid points")
-        try require(margin >= 0, "margin", "\(margin)", "must be ≥ 0")
+        try requireOption(points >= 2, "points", "\(points)", "at least 2 grid points")
+        try requireOption(margin >= 0, "margin", "\(margin)", "must be ≥ 0")
         let lower = nodeRange.lowerBound - margin, upper = nodeRange.upperBound + margin
         let grid = evenGrid(from: lower, to: upper, points: points)
         return try density(on: grid, kernelVariance: kernelVariance)
@@ -156,7 +156,7 @@ public struct SpectralDensity: Sendable {
     /// normalized like SLQ's: the exact curve that SLQ estimates.
     /// - Throws: ``SpectrumError/invalidOption(name:value:requirement:)``.
     public init(eigenvalues: [Double], grid: [Double], kernelVariance: Double) throws(SpectrumError) {
-        try require(!eigenvalues.isEmpty, "eigenvalues", "[]", "at least one eigenvalue")
+        try requireOption(!eigenvalues.isEmpty, "eigenvalues", "[]", "at least one eigenvalue")
         let mass = 1 / Double(eigenvalues.count)
         try self.init(
             grid: grid, locations: eigenvalues, masses: Array(repeating: mass, count: eigenvalues.count),
@@ -165,10 +165,10 @@ public struct SpectralDensity: Sendable {
 
     /// Σ masses·g_σ(t − location), normalized to unit trapezoid integral.
     init(grid: [Double], locations: [Double], masses: [Double], kernelVariance: Double) throws(SpectrumError) {
-        try require(
+        try requireOption(
             grid.count >= 2 && zip(grid, grid.dropFirst()).allSatisfy { $0 < $1 }, "grid", "\(grid.count) points",
             "at least 2 points, strictly increasing")
-        try require(kernelVariance > 0 && kernelVariance.isFinite, "kernelVariance", "\(kernelVariance)", "must be > 0")
+        try requireOption(kernelVariance > 0 && kernelVariance.isFinite, "kernelVariance", "\(kernelVariance)", "must be > 0")
         let normalization = 1 / (2 * Double.pi * kernelVariance).squareRoot()
         let reach = (2 * 40 * kernelVariance).squareRoot()  // exp(−40) ≈ 4e−18: beyond, a kernel adds nothing
         var values = [Double](repeating: 0, count: grid.count)

@@ -58,7 +58,7 @@ extension SpectrumError: CustomStringConvertible {
 // MARK: - Option checks
 
 /// Throws ``SpectrumError/invalidOption(name:value:requirement:)`` unless `condition` holds.
-func require(
+func requireOption(
     _ condition: Bool, _ name: String, _ value: @autoclosure () -> String, _ requirement: String
 ) throws(SpectrumError) {
     if !condition { throw .invalidOption(name: name, value: value(), requirement: requirement) }
