@@ -82,6 +82,21 @@ import Testing
         #expect(abs(fit.rate / 0.5194938533 - 1) < 1e-3, "\(fit.rate)")
     }
 
+    /// The predicted loss curve of heavy ball and Nesterov (½Σλα(T)² from the recurrences) equals the run's.
+    @Test func predictedLossCurves() throws {
+        let bowl = try QuadraticBowl(dimension: 40, conditionNumber: 100, basis: .random(seed: 5))
+        let theory = try ConvergenceTheory(bowl: bowl)
+        let start = try bowl.startingPoint(.random(seed: 6))
+        for method in [theory.polyakOptimal, theory.nesterovQuadraticOptimal, .heavyBall(learningRate: 0.01, momentum: 0.9)] {
+            var optimizer = try method.makeOptimizer()
+            let run = try bowl.iterate(with: &optimizer, from: start, until: .steps(60))
+            for k in [1, 10, 30, 60] {
+                let predicted = theory.predictedExcessLoss(of: method, initialCoordinates: bowl.eigenCoordinates(of: start), steps: k)
+                #expect(isClose(run.excessValues[k], predicted, relative: 1e-10), "\(method) at \(k)")
+            }
+        }
+    }
+
     /// Constant gradient g = 1, η = 0.1, μ = 0.9: v₁ = −0.1, v₁₀ = −0.6513215599, v₅₀, v₂₀₀ → −η/(1 − μ) = −1.
     @Test func effectiveLearningRateUnderConstantGradient() throws {
         var sgd = try SGD<Double>(learningRate: 0.1, momentum: 0.9)

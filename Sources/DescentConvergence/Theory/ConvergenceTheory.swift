@@ -133,6 +133,19 @@ public struct ConvergenceTheory: Sendable {
         return Double.log(1 / epsilon) / -Double.log(rate)
     }
 
+    // MARK: - Predicted loss curves
+
+    /// E(w_T) − E* = ½ Σᵢ λᵢ αᵢ(T)² with each αᵢ(T) from `method`'s exact per-direction recurrence
+    /// (v₀ = 0). For gradient descent this is ``gradientDescentExcessLoss(learningRate:initialCoordinates:steps:)``.
+    /// - Precondition: `initialCoordinates.count == eigenvalues.count` (ascending order, as the bowl's).
+    public func predictedExcessLoss(of method: FirstOrderMethod, initialCoordinates α0: [Double], steps: Int) -> Double {
+        precondition(α0.count == eigenvalues.count, "\(α0.count) coordinates for \(eigenvalues.count) eigenvalues")
+        return zip(eigenvalues, α0).reduce(0) { sum, pair in
+            let α = method.predictedCoordinate(eigenvalue: pair.0, initial: pair.1, steps: steps)
+            return sum + 0.5 * pair.0 * α * α
+        }
+    }
+
     // MARK: - Gradient descent in closed form
 
     /// The per-direction factors 1 − ηλᵢ of gradient descent (signed: negative when η > 1/λᵢ).
