@@ -47,8 +47,13 @@ public enum ExtremeEigenvalues: Sendable, Hashable {
 public struct Lanczos: Sendable {
     /// Whether each new Lanczos vector is reorthogonalized against all earlier ones.
     public enum Reorthogonalization: Sendable, Hashable {
-        /// Twice against the whole basis (classical Gram–Schmidt, two passes): the default.
+        /// Against the whole basis by classical Gram–Schmidt, with a second pass whenever the
+        /// first cancelled more than 1 − 1/√2 of the vector's norm (DGKS; at most two passes
+        /// are ever needed, "twice is enough"): the default.
         case full
+        /// Always two classical Gram–Schmidt passes per step (twice the projection cost of
+        /// ``full``, for comparison).
+        case fullAlwaysTwice
         /// The bare three-term recurrence (for demonstrating ghost eigenvalues only:
         /// converged Ritz values reappear as spurious copies, Paige 1971).
         case none
@@ -104,7 +109,8 @@ public struct Lanczos: Sendable {
         try requireOption(h.dimension >= 1, "dimension", "\(h.dimension)", "the operator must act on at least one coordinate")
         var process = LanczosProcess(
             operator: h, start: try start.unitVector(dimension: h.dimension),
-            reorthogonalize: reorthogonalization == .full, keepBasis: keepingBasis, capacity: steps, seed: 0)
+            reorthogonalize: reorthogonalization != .none, alwaysTwice: reorthogonalization == .fullAlwaysTwice,
+            keepBasis: keepingBasis, capacity: steps, seed: 0)
         var outcome = LanczosProcess.Outcome.proceed
         while process.steps < steps && outcome == .proceed {
             outcome = try process.step(restartOnInvariantSubspace: false)
@@ -138,12 +144,12 @@ public struct Lanczos: Sendable {
         try requireOption(maximumDimension >= 1, "maximumDimension", "\(maximumDimension)", "must be ≥ 1")
         try requireOption(minimumDimension >= 1, "minimumDimension", "\(minimumDimension)", "must be ≥ 1")
         try requireOption(tolerance > 0 && tolerance < 1, "tolerance", "\(tolerance)", "must be in (0, 1)")
-        let reorthogonalize = reorthogonalization == .full
+        let reorthogonalize = reorthogonalization != .none
         let limit = reorthogonalize ? min(maximumDimension, n) : maximumDimension
         let firstCheck = min(max(minimumDimension, wantedLargest, wantedSmallest), limit)
         var process = LanczosProcess(
             operator: h, start: try start.unitVector(dimension: n), reorthogonalize: reorthogonalize,
-            keepBasis: computeVectors, capacity: limit, seed: 0)
+            alwaysTwice: reorthogonalization == .fullAlwaysTwice, keepBasis: computeVectors, capacity: limit, seed: 0)
         var converged = false
         var outcome = LanczosProcess.Outcome.proceed
         while process.steps < limit && outcome == .proceed {
