@@ -26,6 +26,7 @@ let guides: [(name: String, make: () throws -> [(String, any Figure)])] = [
     ("slow-learning", { SlowLearningFigures.make() }),
     ("initialization", { try InitializationFigures.make() }),
     ("optimizers", { try OptimizerFigures.make() }),
+    ("hessian-spectra", { try HessianFigures.make() }),
 ]
 var selected: Set<String> = []
 
