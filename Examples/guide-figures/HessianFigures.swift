@@ -33,7 +33,9 @@ enum HessianFigures {
         let data = try raw.standardized(using: try Standardizer(fittedTo: raw.features))
         let model = try trainedModel(on: data)
         let analysis = try HessianAnalysis(model: model, data: data, loss: .softmaxCrossEntropy)
-        print("Hessian spectra: 64-\(hidden)-10 tanh MLP, Adam for \(epochs) epochs, loss \(format(analysis.lossValue, digits: 4)), P = \(analysis.parameterCount)")
+        print(
+            "Hessian spectra: 64-\(hidden)-10 tanh MLP, Adam for \(epochs) epochs, loss \(format(analysis.lossValue, digits: 4)), P = \(analysis.parameterCount)"
+        )
 
         var started = Date()
         let exact = try analysis.exactHessian()
@@ -62,7 +64,8 @@ enum HessianFigures {
         let quadrature = try analysis.spectralDensity(StochasticLanczosQuadrature(steps: steps, probes: probes, seed: 1))
         print(
             "  SLQ: \(quadrature.products) HVPs, \(format(Date().timeIntervalSince(started), digits: 2)) s, "
-                + "nodes \(format(quadrature.nodeRange.lowerBound, digits: 6))…\(format(quadrature.nodeRange.upperBound, digits: 6))")
+                + "nodes \(format(quadrature.nodeRange.lowerBound, digits: 6))…\(format(quadrature.nodeRange.upperBound, digits: 6))"
+        )
 
         // One grid and one kernel for both curves: PyHessian's σ² would resolve single
         // eigenvalues; a kernel of 1/150 of the range shows the shape both estimate.

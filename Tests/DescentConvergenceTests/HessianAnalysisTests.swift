@@ -15,7 +15,8 @@ import Testing
     /// derivatives) and rounding (ε·|g|/h ≈ 1e-11); the largest error measured is 5e-12
     /// (7e-12 at P = 4,810), so 1e-9 (relative to max|H| when above 1) leaves two orders of margin.
     @Test func exactHessianMatchesFiniteDifferences() throws {
-        let (model, data, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (model, data, analysis, exact) = (small.model, small.data, small.analysis, small.exact)
         #expect(analysis.parameterCount == 1210)
         #expect(exact.relativeAsymmetry < 1e-12, "asymmetry \(exact.relativeAsymmetry)")
         let columns = Self.sampleColumns(hidden: 16)
@@ -33,8 +34,8 @@ import Testing
     /// ~40 s in a debug build; the benchmark program checks the full matrices.)
     @Test(arguments: [16, 32, 64])
     func hessianColumnsMatchFiniteDifferencesAtTheIssueSizes(hidden: Int) throws {
-        let data = HessianFixtures.digits(first: 100)
-        let model = HessianFixtures.tanhNetwork(hidden: hidden, seed: UInt64(hidden))
+        let data = try HessianFixtures.digits(first: 100)
+        let model = try HessianFixtures.tanhNetwork(hidden: hidden, seed: UInt64(hidden))
         let analysis = try HessianAnalysis(model: model, data: data, loss: .softmaxCrossEntropy)
         let p = analysis.parameterCount
         #expect(p == 64 * hidden + hidden + 10 * hidden + 10)
@@ -55,7 +56,8 @@ import Testing
     /// Lanczos top-5 (and bottom-5) against all eigenvalues of the exact Hessian, to 1e-8
     /// relative (the issue's bound); the most negative ones relative to λmax, as they are small.
     @Test func lanczosExtremesMatchTheExactSpectrum() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let spectrum = try exact.spectrum()
         let result = try analysis.extremeEigenpairs(.bothEnds(largest: 5, smallest: 5))
         #expect(result.converged && result.products == result.steps, "steps \(result.steps)")
@@ -70,7 +72,8 @@ import Testing
     /// One draw, so at level 99% (a miss has probability 1% whatever the seed; the coverage
     /// itself is measured over 200 seeds in SpectraHutchinsonTests).
     @Test func hutchinsonIntervalContainsTheExactTrace() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let estimate = try analysis.trace(HutchinsonTrace(probes: 100, blockSize: 25, seed: 4, confidenceLevel: 0.99))
         #expect(estimate.confidenceInterval.contains(exact.matrix.trace), "\(estimate.confidenceInterval) vs \(exact.matrix.trace)")
         #expect(estimate.products == 100)
@@ -84,7 +87,8 @@ import Testing
     /// Gauss quadrature is exact for degree ≤ 2m − 1: Σ τθʲ = vᵀHʲv for the probe v,
     /// computed here from the exact matrix (relative 1e-10: rounding of m = 40 steps).
     @Test func slqQuadratureReproducesTheProbeMomentsOfTheExactHessian() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let spectrum = try exact.spectrum()
         let start = StartVector.rademacher(seed: 3)
         let quadrature = try StochasticLanczosQuadrature(steps: 40).estimate(of: analysis.hessian, startingFrom: [start])
@@ -131,7 +135,7 @@ import Testing
 
     @Test func refusesAnExactHessianBeyondTheMemoryLimitBeforeAllocating() throws {
         let analysis = try HessianAnalysis(
-            model: HessianFixtures.tanhNetwork(hidden: 16), data: HessianFixtures.digits(first: 20), loss: .softmaxCrossEntropy
+            model: try HessianFixtures.tanhNetwork(hidden: 16), data: try HessianFixtures.digits(first: 20), loss: .softmaxCrossEntropy
         )
         #expect(throws: SpectrumError.hessianTooLarge(parameterCount: 1210, bytes: 1210 * 1210 * 8, limit: 1 << 20)) {
             try analysis.exactHessian(memoryLimit: 1 << 20)
@@ -140,8 +144,8 @@ import Testing
     }
 
     @Test func reportsDataThatCannotFeedTheModel() throws {
-        let model = HessianFixtures.tanhNetwork(hidden: 4)
-        let data = HessianFixtures.digits(first: 10)
+        let model = try HessianFixtures.tanhNetwork(hidden: 4)
+        let data = try HessianFixtures.digits(first: 10)
         #expect(throws: SpectrumError.self) {  // labels (10×1) against 10 outputs under the quadratic loss
             try HessianAnalysis(model: model, data: data, loss: .quadratic)
         }

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func layerBlocksGroupEachDenseLayersWeightAndBias() throws {
-        let blocks = HessianFixtures.small.analysis.layerBlocks
+        let blocks = try HessianFixtures.small().analysis.layerBlocks
         #expect(blocks.map(\.name) == ["0", "2"])
         #expect(blocks.map(\.parameterNames) == [["0.weight", "0.bias"], ["2.weight", "2.bias"]])
         #expect(blocks.map(\.ranges) == [[0..<1024, 1024..<1040], [1040..<1200, 1200..<1210]])
@@ -21,7 +21,8 @@ import Testing
     /// exact trace (a sum of 1,040 or 170 diagonal entries: relative 1e-12) of each layer's
     /// block, against the same block cut out of the exact Hessian.
     @Test func blockTopEigenvalueAndTraceMatchTheExactDiagonalBlocks() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let results = try analysis.blockSpectra()
         #expect(results.count == 2)
         for result in results {
@@ -37,7 +38,8 @@ import Testing
     /// One draw: at 99% the interval misses with probability 1% whatever the seed (the
     /// coverage itself is measured over 200 seeds in SpectraHutchinsonTests).
     @Test func hutchinsonBlockTraceCoversTheExactOne() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let block = analysis.layerBlocks[1]
         let result = try analysis.blockSpectra([block], traceMethod: .hutchinson(HutchinsonTrace(probes: 60, blockSize: 20, confidenceLevel: 0.99)))
         let indices = block.ranges.flatMap { Array($0) }
@@ -48,7 +50,8 @@ import Testing
     /// A block of two tensors from different layers (non-contiguous coordinates):
     /// H_BB·u against the exact submatrix times u.
     @Test func customBlockOperatorIsTheExactSubmatrix() throws {
-        let (_, _, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (analysis, exact) = (small.analysis, small.exact)
         let block = try analysis.block(named: "biases", parameterNames: ["2.bias", "0.bias"])
         #expect(block.parameterNames == ["0.bias", "2.bias"] && block.count == 26)
         var generator = Xoshiro256StarStar(seed: 6)

@@ -11,9 +11,9 @@ import Testing
     /// the recorded values are the tracker's, every one converged, and the last one is the
     /// exact Hessian's λmax of the trained model within its residual bound (≤ 1e-6·λ).
     @Test func recordsTheFullLossSharpnessWithWarmStarts() throws {
-        let data = HessianFixtures.digits(first: 100)
+        let data = try HessianFixtures.digits(first: 100)
         var trainer = Trainer(
-            model: HessianFixtures.tanhNetwork(hidden: 16), optimizer: try SGD<Double>(learningRate: 0.5),
+            model: try HessianFixtures.tanhNetwork(hidden: 16), optimizer: try SGD<Double>(learningRate: 0.5),
             configuration: TrainingConfiguration(epochs: 10, batchSize: .full, seed: 1, progress: .silent))
         let tracker = try trainer.trackSharpness(on: data, every: 3)
         try trainer.fit(data)
@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func measuresOutsideATrainerAndRejectsABadInterval() throws {
-        let (model, data, analysis, exact) = HessianFixtures.small
+        let small = try HessianFixtures.small()
+        let (model, data, analysis, exact) = (small.model, small.data, small.analysis, small.exact)
         let tracker = SharpnessTracker(data: data, loss: .softmaxCrossEntropy)
         let value = try tracker.measure(model)
         let top = try SymmetricEigen(of: exact.matrix, selecting: .largest(1), computeVectors: false).values[0]

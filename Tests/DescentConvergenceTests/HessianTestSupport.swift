@@ -9,33 +9,45 @@ import DescentTraining
 @testable import DescentConvergence
 
 enum HessianFixtures {
+    /// The 64-16-10 tanh network on the first 100 digits, its analysis and its exact Hessian.
+    struct Small {
+        let model: Sequential<Double>
+        let data: Dataset<Double>
+        let analysis: HessianAnalysis
+        let exact: ExactHessian
+    }
+
     /// The bundled digits (1,797 × 64, labels 0…9), each feature standardized over
-    /// all examples (constant pixels stay 0).
-    static let digits: Dataset<Double> = {
-        let raw = try! Dataset<Double>.load(.digits)
-        return try! raw.standardized(using: try! Standardizer(fittedTo: raw.features))
-    }()
+    /// all examples (constant pixels stay 0); loaded once.
+    static func digits() throws -> Dataset<Double> { try loadedDigits.get() }
+
+    private static let loadedDigits = Result { () throws -> Dataset<Double> in
+        let raw = try Dataset<Double>.load(.digits)
+        return try raw.standardized(using: try Standardizer(fittedTo: raw.features))
+    }
+
+    /// The first `count` digits.
+    static func digits(first count: Int) throws -> Dataset<Double> { try digits().subset(Array(0..<count)) }
 
     /// The 64-16-10 tanh network (P = 1,210) on the first 100 digits, its analysis under
     /// softmax cross-entropy and its exact Hessian: built once, shared by the suites
     /// (an exact assembly costs P/16 sweeps, ~1.5 s in a debug build).
-    nonisolated(unsafe) static let small: (model: Sequential<Double>, data: Dataset<Double>, analysis: HessianAnalysis, exact: ExactHessian) = {
-        let model = tanhNetwork(hidden: 16)
-        let data = digits(first: 100)
-        let analysis = try! HessianAnalysis(model: model, data: data, loss: .softmaxCrossEntropy)
-        return (model, data, analysis, try! analysis.exactHessian())
-    }()
+    static func small() throws -> Small { try builtSmall.get() }
 
-    /// The first `count` digits.
-    static func digits(first count: Int) -> Dataset<Double> { digits.subset(Array(0..<count)) }
+    nonisolated(unsafe) private static let builtSmall = Result { () throws -> Small in
+        let model = try tanhNetwork(hidden: 16)
+        let data = try digits(first: 100)
+        let analysis = try HessianAnalysis(model: model, data: data, loss: .softmaxCrossEntropy)
+        return Small(model: model, data: data, analysis: analysis, exact: try analysis.exactHessian())
+    }
 
     /// A 64-h-10 tanh network with PyTorch's default initialization.
-    static func tanhNetwork(hidden: Int, seed: UInt64 = 1) -> Sequential<Double> {
+    static func tanhNetwork(hidden: Int, seed: UInt64 = 1) throws -> Sequential<Double> {
         var generator = Xoshiro256StarStar(seed: seed)
         return Sequential([
-            try! Dense<Double>.pytorchDefault(inputs: 64, outputs: hidden, using: &generator),
+            try Dense<Double>.pytorchDefault(inputs: 64, outputs: hidden, using: &generator),
             Activation<Double>(.tanh),
-            try! Dense<Double>.pytorchDefault(inputs: hidden, outputs: 10, using: &generator),
+            try Dense<Double>.pytorchDefault(inputs: hidden, outputs: 10, using: &generator),
         ])
     }
 

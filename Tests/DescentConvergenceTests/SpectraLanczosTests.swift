@@ -6,8 +6,10 @@ import Testing
 
 @Suite struct SpectraLanczosTests {
     /// A = diag(1, …, 100), the matrix of THEORY.md §9.2, and its start v = ones.
-    let diagonal = try! SymmetricOperator(matrix: Matrix(diagonal: (1...100).map(Double.init)))
+    let diagonal: SymmetricOperator
     let ones = StartVector.vector(Matrix(rows: 100, columns: 1, repeating: 1))
+
+    init() throws { diagonal = try SymmetricOperator(matrix: Matrix(diagonal: (1...100).map(Double.init))) }
 
     @Test(arguments: [
         (5, [95.794784315, 77.411258744, 50.5], 5.20521568),

@@ -6,7 +6,9 @@ import Testing
 @testable import DescentConvergence
 
 @Suite struct SpectraPowerIterationTests {
-    let diagonal = try! SymmetricOperator(matrix: Matrix(diagonal: [10, 9, 1]))
+    let diagonal: SymmetricOperator
+
+    init() throws { diagonal = try SymmetricOperator(matrix: Matrix(diagonal: [10, 9, 1])) }
     let start = StartVector.vector(Matrix(column: [1, 1, 1]))
 
     /// RQ_k = v_kᵀAv_k with v_k ∝ Aᵏv₀, from THEORY.md §9.1 (11 significant digits).

@@ -16,6 +16,7 @@ extension SpectralDensity {
     ///     that level (the Gaussian tails reach 0, which a log axis cannot show); in (0, 1).
     ///   - maximumPoints: each curve is thinned to at most this many points (≥ 2),
     ///     keeping the largest value of each run so that narrow peaks survive.
+    ///   - note: text under the plot; empty for none.
     /// - Returns: a chart; write it with `write(to:)` (atomic).
     public func chart(
         title: String = "Spectral density", name: String = "SLQ",
