@@ -50,8 +50,13 @@ extension TheoryCheck {
         var results: [TheoryCheckResult] = []
         for (section, method, name) in tunedMethods(theory) {
             let ρ = theory.rate(of: method)
-            // 60 e-folds of decay when the budget allows: a dense spectrum's edge needs that many for 1%.
-            let steps = min(stepBudget / (d >= 1000 ? 4 : 1), Int((60 / -Double.log(ρ)).rounded(.up)))
+            // 60 e-folds of decay when the budget allows (a dense spectrum's edge needs that many);
+            // gradient descent also runs past its predicted iteration count, which it must not exceed.
+            var wanted = Int((60 / -Double.log(ρ)).rounded(.up))
+            if case .gradientDescent = method {
+                wanted = max(wanted, (ConvergenceTheory.iterations(toReduceErrorBy: 1e-6, rate: ρ) ?? 0) + 1)
+            }
+            let steps = min(stepBudget / (d >= 1000 ? 2 : 1), wanted)
             let checkpoints = [1, 10, steps / 10, steps / 2, steps].filter { $0 >= 1 }
             let comparison = try bowl.compare(method, from: .equalCoordinates, steps: steps, checkpoints: checkpoints)
             results.append(
@@ -61,15 +66,18 @@ extension TheoryCheck {
                     criterion: "relative error ≤ 1e-9 + rounding allowance (≤ \(comparison.largestAllowance.short)) in directions above 1e-3·‖e_k‖",
                     passed: comparison.directionsAgree))
             let efolds = Double(steps) * -Double.log(ρ)
-            let ratio = comparison.exponentRatio ?? .nan
-            let tolerance = efolds >= 50 ? 0.01 : 0.05
+            let rateRatio = (comparison.fit?.rate ?? .nan) / ρ
+            let exponentRatio = comparison.exponentRatio ?? .nan
+            // The issue's criterion is ρ̂/ρ within 1%; near ρ = 1 that is weak, so the ratio of
+            // exponents ln ρ̂/ln ρ (the ratio of iteration counts) must also be within 5%.
+            let exponentTolerance = efolds >= 50 ? 0.05 : 0.10
             results.append(
                 TheoryCheckResult(
                     section: section,
                     claim: "asymptotic rate = spectral radius" + (comparison.prediction.isDefective ? " (double root: k·ρᵏ)" : ""),
                     setting: setting(name) + ", \(steps) steps", predicted: ρ, measured: comparison.fit?.rate ?? .nan,
-                    criterion: "|ln ρ̂/ln ρ − 1| ≤ \(tolerance)" + (efolds >= 50 ? "" : " (only \(Int(efolds)) e-folds in budget)"),
-                    passed: abs(ratio - 1) <= tolerance))
+                    criterion: "|ρ̂/ρ − 1| ≤ 0.01 and |ln ρ̂/ln ρ − 1| ≤ \(exponentTolerance) (\(String(format: "%.4f", exponentRatio)), \(Int(efolds)) e-folds)",
+                    passed: abs(rateRatio - 1) <= 0.01 && abs(exponentRatio - 1) <= exponentTolerance))
             if case .gradientDescent = method {
                 let run = comparison.trajectory
                 let predicted = ConvergenceTheory.iterations(toReduceErrorBy: 1e-6, rate: ρ) ?? Int.max
