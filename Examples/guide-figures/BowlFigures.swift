@@ -55,9 +55,9 @@ enum BowlFigures {
                         legendPosition: .hidden)))
         }
         return SmallMultiples(
-            title: "Error per eigendirection on a rotated bowl (d = 100, κ = 100): exact recurrence (lines) vs SGD's iterates (dots)",
+            title: "Error per eigendirection, d = 100, κ = 100: recurrence (lines) vs SGD (dots)",
             panels: panels, columns: 2, panelWidth: 430, panelHeight: 320,
-            note: "Blue λmin = 1, vermillion λ₄₁, green λ₈₁, purple λmax = 100. Gradient descent: each direction shrinks by |1 − ηλᵢ| per step; the two ends share the worst factor (κ−1)/(κ+1). Heavy ball: every direction decays at √μ* with oscillation; the ends have double roots (k·ρᵏ).")
+            note: "Blue λmin = 1, vermillion λ₄₁, green λ₈₁, purple λmax = 100. Gradient descent: each direction shrinks by |1 − ηλᵢ| per step; the two ends share the worst factor (κ−1)/(κ+1), so blue lies under purple. Heavy ball: every direction decays at √μ* with oscillation; the ends have double roots (k·ρᵏ).")
     }
 
     /// Iterations to ‖e‖ ≤ 1e-6‖e₀‖ against κ on rotated log-uniform bowls (d = 100): measured (markers) and
