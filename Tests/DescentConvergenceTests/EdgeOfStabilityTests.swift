@@ -162,7 +162,7 @@ import Testing
     }
 
     @Test func measuringSharpnessDoesNotChangeTheSteps() throws {
-        // A measured step takes its gradient from the Hessian operator's recorded graph; it must equal the plain one.
+        // Measuring (a Lanczos run on the model at θ_t) must leave the trajectory untouched.
         let data = try Self.smallData()
         func run(interval: Int) throws -> [Double] {
             try EdgeOfStabilityExperiment(
@@ -201,7 +201,8 @@ import Testing
 
 // MARK: - THEORY.md §7 on the full recipe
 
-/// Whether the full paper reproductions run: in optimized builds, or when asked for.
+/// Whether the full paper reproductions run: in optimized builds, or when asked for
+/// (also read by BatchNormSmoothnessTests).
 let runsFullReproductions: Bool = {
     #if DEBUG
         ProcessInfo.processInfo.environment["DESCENT_FULL_REPRODUCTIONS"] != nil

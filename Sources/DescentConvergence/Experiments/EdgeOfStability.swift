@@ -7,8 +7,9 @@
 //    standardized per feature, a tanh MLP with PyTorch's default
 //    initialization, the ½-MSE loss (1/n) Σ ½‖f(x) − y‖², full-batch steps of
 //    `SGD` from DescentOptimizers (never a second gradient descent), the loss
-//    every step and S every k steps from exact Hessian-vector products, each
-//    measurement warm-started from the previous top eigenvector.
+//    every step and S every k steps (the Hessian module's `SharpnessTracker`:
+//    Lanczos on exact Hessian-vector products, each measurement warm-started
+//    from the previous top eigenvector).
 // 2. Everything THEORY.md §7 asks a test to check is a field of the result:
 //    the first crossing t* of the threshold, S/(2/η) after t* + 200, the share
 //    of steps where the loss rises before and after t*, the final loss.
@@ -157,7 +158,7 @@ public struct EdgeOfStabilityExperiment: Sendable {
     /// - Throws: ``ReproductionError`` for a bad configuration or data, and
     ///   ``ReproductionError/diverged(step:loss:)`` when the loss stops being finite.
     /// - Complexity: `steps` gradient evaluations plus, per measurement, one
-    ///   gradient with its graph and a few Hessian-vector products (≈ 2 gradients each).
+    ///   gradient with its graph and 4–50 Hessian-vector products (≈ 2 gradients each).
     public func run(on data: Dataset<Double>) throws(ReproductionError) -> EdgeOfStabilityResult {
         try configuration.validate()
         let batch = try FullBatch(data)
@@ -167,7 +168,8 @@ public struct EdgeOfStabilityExperiment: Sendable {
         var objective = FullBatchObjective(model: model, batch: batch, loss: configuration.loss)
         var optimizer = try makeOptimizer()
         var parameters = model.parameters.map { $0.value }
-        var tracker = WarmStartedSharpness(tolerance: configuration.sharpnessTolerance, seed: configuration.seed)
+        let tracker = batch.sharpnessTracker(
+            loss: configuration.loss, tolerance: configuration.sharpnessTolerance, seed: configuration.seed)
 
         var losses: [Double] = [], accuracies: [Double] = []
         var sharpness: [SharpnessMeasurement] = []
@@ -180,14 +182,8 @@ public struct EdgeOfStabilityExperiment: Sendable {
             losses.append(value)
             accuracies.append(Double(correct) / Double(batch.count))
             let isMeasured = step % configuration.sharpnessInterval == 0 || step == configuration.steps
-            let gradients: [Matrix<Double>]
-            if isMeasured {
-                let measured = try tracker.measure(loss, variables: variables, step: step)
-                sharpness.append(measured.measurement)
-                gradients = measured.gradient
-            } else {
-                gradients = gradient(of: loss, withRespectTo: variables).map { $0.value }
-            }
+            if isMeasured { sharpness.append(try tracker.measurement(of: objective.model, step: step)) }
+            let gradients = gradient(of: loss, withRespectTo: variables).map { $0.value }
             if step == configuration.steps { break }
             do {
                 try optimizer.update(&parameters, with: gradients)

@@ -172,37 +172,38 @@ struct FullBatchObjective {
 
 // MARK: - Sharpness
 
-/// Sharpness measurements along a training run: the top eigenvalue of the
-/// Hessian of the loss by Lanczos on exact Hessian-vector products, each run
-/// started from the previous measurement's top eigenvector.
-struct WarmStartedSharpness {
-    let lanczos: Lanczos
-    private var start: StartVector
-
-    /// - Parameters:
-    ///   - tolerance: Lanczos's relative residual tolerance, in (0, 1).
-    ///   - seed: seeds the first (random) start vector.
-    init(tolerance: Double, seed: UInt64) {
-        lanczos = Lanczos(tolerance: tolerance)
-        start = .random(seed: seed)
+extension FullBatch {
+    /// A tracker of the sharpness of the full training loss (batch statistics
+    /// over the whole batch), warm-started from measurement to measurement:
+    /// the Hessian module's `SharpnessTracker` with a relative residual
+    /// tolerance of `tolerance`.
+    func sharpnessTracker(loss: Loss, tolerance: Double, seed: UInt64) -> SharpnessTracker {
+        SharpnessTracker(
+            inputs: input.value, targets: targets, loss: loss, mode: .training,
+            lanczos: Lanczos(maximumDimension: 200, minimumDimension: 4, tolerance: tolerance), seed: seed)
     }
+}
 
-    /// S at the point where `loss` was evaluated, and the gradient there (the
-    /// operator computes it anyway, so the training step reuses it).
-    mutating func measure(_ loss: Tensor<Double>, variables: [Tensor<Double>], step: Int) throws(ReproductionError)
-        -> (measurement: SharpnessMeasurement, gradient: [Matrix<Double>])
-    {
-        let hessian = HessianOperator(of: loss, withRespectTo: variables)
-        let result: LanczosResult
+extension SharpnessTracker {
+    /// Measures S for `model` at `step` as an experiment records it.
+    func measurement(of model: Sequential<Double>, step: Int) throws(ReproductionError) -> SharpnessMeasurement {
         do {
-            result = try lanczos.eigenpairs(of: SymmetricOperator(hessian), selecting: .largest(1), start: start)
+            try measure(model, step: step)
         } catch {
             throw .spectrum(error)
         }
-        let top = result.largest[0]
-        if let vector = top.vector { start = .vector(vector) }
-        let measurement = SharpnessMeasurement(
-            step: step, value: top.value, residualBound: top.residualBound, products: result.products)
-        return (measurement, hessian.gradient)
+        let last = measurements[measurements.count - 1]
+        return SharpnessMeasurement(
+            step: step, value: last.sharpness, residualBound: last.residualBound, products: last.products)
     }
+}
+
+/// gᵀHg/‖g‖² with g the gradient `hessian` was recorded at: the curvature of
+/// the loss along the direction a gradient step moves in (0 for a zero gradient).
+func curvatureAlongGradient(_ hessian: HessianOperator<Double>) -> Double {
+    let gradient = hessian.gradient
+    let squaredNorm = gradient.reduce(0) { $0 + dot($1, $1) }
+    guard squaredNorm > 0 else { return 0 }
+    let product = hessian.apply(along: gradient)
+    return zip(gradient, product).reduce(0) { $0 + dot($1.0, $1.1) } / squaredNorm
 }
