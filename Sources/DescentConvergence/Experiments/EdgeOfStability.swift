@@ -122,7 +122,9 @@ public struct EdgeOfStabilityExperiment: Sendable {
             switch method {
             case .gradientDescent: break
             case let .heavyBall(beta):
-                guard beta >= 0, beta < 1 else { throw .invalidConfiguration("heavy-ball momentum \(beta); it must be in [0, 1)") }
+                guard beta >= 0, beta < 1 else {
+                    throw .invalidConfiguration("heavy-ball momentum \(beta); it must be in [0, 1)")
+                }
             case let .nesterov(beta):
                 guard beta > 0, beta < 1 else { throw .invalidConfiguration("Nesterov momentum \(beta); it must be in (0, 1)") }
             }

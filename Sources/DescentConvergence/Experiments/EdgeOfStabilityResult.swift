@@ -2,7 +2,6 @@
 // statistics THEORY.md §7 checks (first crossing of the threshold, S/(2/η)
 // once settled, how often the loss rises before and after the crossing).
 
-
 import DescentLinalg
 
 /// One sharpness measurement: S = λmax(∇²L) of the full training loss at a step.
