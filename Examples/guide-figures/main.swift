@@ -16,11 +16,11 @@ let usage = """
     usage: guide-figures [--output DIRECTORY] [--only GUIDE]
 
     Regenerates the figures of docs/guides (slow learning, initialization, optimizers,
-    edge of stability, batch-norm smoothness, Hessian spectra) as SVG files in DIRECTORY
-    (default: docs/guides/figures, from the repository root), and prints the numbers the
-    guides quote. --only slow-learning, initialization, optimizers, edge-of-stability,
-    batch-norm-smoothness or hessian-spectra makes one guide's figures (it may be
-    repeated); all by default.
+    quadratic bowls, edge of stability, batch-norm smoothness, Hessian spectra) as SVG
+    files in DIRECTORY (default: docs/guides/figures, from the repository root), and
+    prints the numbers the guides quote. --only slow-learning, initialization, optimizers,
+    bowls, edge-of-stability, batch-norm-smoothness or hessian-spectra makes one guide's
+    figures (it may be repeated); all by default.
     """
 
 /// Each guide's figures, by the name `--only` takes.
@@ -28,6 +28,7 @@ let guides: [(name: String, make: () throws -> [(String, any Figure)])] = [
     ("slow-learning", { SlowLearningFigures.make() }),
     ("initialization", { try InitializationFigures.make() }),
     ("optimizers", { try OptimizerFigures.make() }),
+    ("bowls", { try BowlFigures.make() }),
     ("edge-of-stability", { try ConvergenceExperimentFigures.edgeOfStability() }),
     ("batch-norm-smoothness", { try ConvergenceExperimentFigures.batchNormSmoothness() }),
     ("hessian-spectra", { try HessianFigures.make() }),
