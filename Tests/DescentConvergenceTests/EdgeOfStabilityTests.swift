@@ -199,6 +199,28 @@ import Testing
     }
 }
 
+// MARK: - THEORY.md §7, shortened to run in every (debug) test run
+
+extension EdgeOfStabilityTests {
+    /// Assertion 3 on the first 800 of the 3000 steps (η = 0.5; the crossing comes by step ~150 and the
+    /// hovering is visible at once), so that the default debug test run checks the phenomenon too
+    /// (≈ 30 s in debug). The 3000-step assertions below run in release builds.
+    @Test func sharpnessHoversAtTheEdgeOfStabilityShortRun() throws {
+        let result = try EdgeOfStabilityExperiment(configuration: .init(learningRate: 0.5, steps: 800))
+            .run(on: Dataset.standardizedDigits())
+        let summary = result.summary
+        let crossing = try #require(summary.firstCrossingStep)
+        #expect(crossing <= 400)
+        let settled = try #require(summary.settledRatios)
+        #expect(settled.count >= 5)
+        #expect((0.95...1.10).contains(settled.median), "median S/(2/η) = \(settled.median)")
+        #expect(settled.minimum >= 0.85 && settled.maximum <= 1.30)
+        #expect(try #require(summary.lossIncreaseFractionAfterCrossing) >= 0.10)
+        #expect(summary.lossIncreaseFractionBeforeCrossing == 0)
+        #expect(summary.finalLoss < (try #require(summary.lossAtCrossing)))
+    }
+}
+
 // MARK: - THEORY.md §7 on the full recipe
 
 /// Whether the full paper reproductions run: in optimized builds, or when asked for
