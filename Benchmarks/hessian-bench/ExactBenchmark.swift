@@ -109,7 +109,7 @@ func assemblyTable(_ records: [ExactRecord], frameworks: FrameworkResults?) -> R
         title: "Exact Hessian assembly (all 1797 digits, Double)",
         header: [
             "model", "loss", "P", "structured", "generic `fullHessian`", "JAX `jax.hessian`", "generic / structured",
-            "JAX / structured", "max |H_s − H_g| / max |H_g|",
+            "JAX / structured", "max |H_s − H_g| / max |H_g|", "others' CPU share: ours / JAX",
         ])
     for record in records {
         let jax = frameworks?.exact(model: record.model, loss: record.loss)
@@ -119,6 +119,7 @@ func assemblyTable(_ records: [ExactRecord], frameworks: FrameworkResults?) -> R
             ratioText(record.genericSeconds.map { $0 / record.structuredSeconds }),
             ratioText(jax.map { $0.hessianSeconds / record.structuredSeconds }),
             record.genericDifference.map { scientific($0) } ?? "—",
+            percentText(record.competingLoad) + " / " + percentText(jax?.competingLoad),
         ])
     }
     table.notes = [
@@ -137,7 +138,7 @@ func totalTable(_ records: [ExactRecord], frameworks: FrameworkResults?) -> Resu
         header: [
             "model", "loss", "eigenvalues only", "with vectors", "JAX `eigh`", "JAX `eigvalsh`",
             "ours: structured + vectors", "JAX: `jax.hessian` + `eigh`", "speed-up", "result",
-            "ours: structured + values", "speed-up vs JAX + `eigh`", "result",
+            "ours: structured + values", "JAX: `jax.hessian` + faster of `eigh`, `eigvalsh`", "speed-up", "result",
         ])
     let target = 5.0
     for record in records {
@@ -145,21 +146,23 @@ func totalTable(_ records: [ExactRecord], frameworks: FrameworkResults?) -> Resu
         let withVectors = record.structuredSeconds + record.eigenvectorsSeconds
         let valuesOnly = record.structuredSeconds + record.eigenvaluesSeconds
         let theirs = jax.map { $0.hessianSeconds + $0.eighSeconds }
+        let theirFastest = jax.map { $0.hessianSeconds + min($0.eighSeconds, $0.eigvalshSeconds) }
         let vectorSpeedup = theirs.map { $0 / withVectors }
-        let valueSpeedup = theirs.map { $0 / valuesOnly }
+        let valueSpeedup = theirFastest.map { $0 / valuesOnly }
         func verdict(_ speedup: Double?) -> Verdict { speedup.map { $0 >= target ? .pass : .fail } ?? .informational }
         table.append(
             [
                 record.model, record.loss, duration(record.eigenvaluesSeconds), duration(record.eigenvectorsSeconds),
                 duration(jax?.eighSeconds ?? .nan), duration(jax?.eigvalshSeconds ?? .nan), duration(withVectors),
                 duration(theirs ?? .nan), speedupText(vectorSpeedup), verdict(vectorSpeedup).text, duration(valuesOnly),
-                speedupText(valueSpeedup), verdict(valueSpeedup).text,
+                duration(theirFastest ?? .nan), speedupText(valueSpeedup), verdict(valueSpeedup).text,
             ], verdict: verdict(vectorSpeedup))
     }
     table.notes = [
         "Eigen = `SymmetricEigen(of:computeVectors:)` (LAPACK `dsyevd`, all pairs). JAX's `eigh` computes the "
             + "vectors; its `eigvalsh` is shown for reference. The verdict in the first result column compares like "
-            + "with like (both with vectors); the second compares our values-only decomposition with JAX's `eigh`."
+            + "with like (both with vectors); the second compares our values-only decomposition with JAX's faster "
+            + "eigen call (`jnp.linalg.eigvalsh` is `eigh` with the vectors discarded, so it is no faster)."
     ]
     return table
 }
@@ -194,6 +197,8 @@ func agreementTable(_ records: [ExactRecord], frameworks: FrameworkResults) -> R
 func ratioText(_ ratio: Double?) -> String { ratio.map { fixed($0, $0 < 10 ? 2 : 1) } ?? "—" }
 
 func speedupText(_ speedup: Double?) -> String { speedup.map { fixed($0, $0 < 10 ? 2 : 1) + "×" } ?? "—" }
+
+func percentText(_ share: Double?) -> String { share.map { fixed(100 * $0, 0) + "%" } ?? "—" }
 
 func scientific(_ value: Double) -> String { String(format: "%.1e", value) }
 

@@ -88,6 +88,10 @@ func lanczosTable(_ record: LanczosRecord, frameworks: FrameworkResults?) -> Res
             + record.eigenvalues.map { String(format: "%.12g", $0) }.joined(separator: ", ")
             + "; residual bounds ≤ \(scientific(record.residualBounds.max() ?? .nan))."
     ]
+    if let jax = frameworks?.lanczos {
+        table.notes.append(
+            "While JAX's case ran, other processes used \(percentText(jax.competingLoad)) of the CPUs.")
+    }
     if let theirs = frameworks?.lanczos?.eigsh.first {
         let difference = zip(record.eigenvalues, theirs.eigenvalues).map { abs($0 - $1) / abs($1) }.max() ?? .nan
         table.notes.append(

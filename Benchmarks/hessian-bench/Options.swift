@@ -21,11 +21,13 @@ struct Options {
     var seed: UInt64 = 2024
     var jsonPath: String?
     var frameworksPath: String?
+    var attempts = 3
+    var competingLoadLimit = 0.10
 
     static let usage = """
         USAGE: swift run -c release --scratch-path .build-bench hessian-bench [--quick] [--only <suite>[,<suite>…]]
                    [--models <widths>] [--losses <list>] [--repeats <n>] [--generic-repeats <n>] [--seed <n>]
-                   [--json <path>] [--frameworks <path>]
+                   [--attempts <n>] [--load-limit <percent>] [--json <path>] [--frameworks <path>]
 
         Measures exact Hessians of 64-h-10 tanh MLPs on the digits data (all 1797
         examples, standardized inputs, one-hot targets): the structured assembly
@@ -43,6 +45,9 @@ struct Options {
           --generic-repeats <n>    Timed generic fullHessian calls per case, 0 to skip (default 1).
           --seed <n>               Seed of the weights and random inputs (default 2024); give the
                                    Python script the same one to compare eigenvalues.
+          --attempts <n>           Measure a case again, up to n times in all (default 3), while other
+                                   processes used more than --load-limit of the CPUs during it.
+          --load-limit <percent>   The competing load tolerated during a case (default 10).
           --json <path>            Also write every result as JSON to <path>.
           --frameworks <path>      JSON from scripts/bench_hessian_jax.py: adds JAX columns, ratios
                                    and the agreement of the eigenvalues.
@@ -86,6 +91,14 @@ struct Options {
                 options.genericRepeats = try remaining.integer(after: argument, least: 0)
             case "--seed":
                 options.seed = try remaining.seed(after: argument)
+            case "--attempts":
+                options.attempts = try remaining.integer(after: argument, least: 1)
+            case "--load-limit":
+                let text = try remaining.value(after: argument)
+                guard let percent = Double(text), percent >= 0, percent <= 100 else {
+                    throw UsageError("--load-limit needs a percentage between 0 and 100, got '\(text)'")
+                }
+                options.competingLoadLimit = percent / 100
             case "--json":
                 options.jsonPath = try remaining.value(after: argument)
             case "--frameworks":

@@ -32,6 +32,8 @@ struct ExactRecord: Codable {
     var frobeniusNorm: Double
     /// The share of the CPUs others used while this case ran (0…1).
     var competingLoad: Double?
+    /// How many times the case was measured (again while others used the CPUs).
+    var attempts: Int?
 }
 
 /// Top-5 Lanczos on the 784-256-256-10 model.
@@ -52,7 +54,17 @@ struct LanczosRecord: Codable {
     var eigenvalues: [Double]
     var residualBounds: [Double]
     var competingLoad: Double?
+    var attempts: Int?
 }
+
+/// A record that carries the competing load of its measurement.
+protocol LoadRecording {
+    var competingLoad: Double? { get }
+    var attempts: Int? { get set }
+}
+
+extension ExactRecord: LoadRecording {}
+extension LanczosRecord: LoadRecording {}
 
 /// The whole run, as written by `--json`.
 struct RunResults: Encodable {
@@ -84,6 +96,7 @@ struct FrameworkResults: Codable {
         var smallestEigenvalue: Double
         var trace: Double
         var frobeniusNorm: Double
+        var competingLoad: Double?
     }
 
     struct Eigsh: Codable {
@@ -99,6 +112,7 @@ struct FrameworkResults: Codable {
         var samples: Int
         var hvpSeconds: Double
         var eigsh: [Eigsh]
+        var competingLoad: Double?
     }
 
     var program: String
