@@ -25,6 +25,10 @@ struct ExactRecord: Codable {
     /// `SymmetricEigen(of:computeVectors: true)`.
     var eigenvectorsSeconds: Double
     var eigenvectorsRuns: [Double]
+    /// `eigenvaluesDeflatingZeroRows(of:)`, and how many rows it set aside.
+    var deflatedSeconds: Double
+    var deflatedRuns: [Double]
+    var zeroRows: Int
     var largestEigenvalue: Double
     var smallestEigenvalue: Double
     var negativeEigenvalues: Int

@@ -77,6 +77,7 @@ do {
                     + "cases (a case is measured again, up to \(options.attempts) times, above "
                     + "\(fixed(100 * options.competingLoadLimit, 0))%).")
             tables.append(assembly)
+            tables.append(eigenTable(exactRecords, frameworks: frameworks))
             tables.append(totalTable(exactRecords, frameworks: frameworks))
             if let frameworks, frameworks.seed == options.seed {
                 tables.append(agreementTable(exactRecords, frameworks: frameworks))
