@@ -10,6 +10,7 @@
 
 import DescentAutograd
 import DescentLinalg
+import DescentNN
 
 extension HessianAnalysis {
     /// The default limit on the exact Hessian's storage: 2 GiB, P ≤ 16,384.
@@ -55,7 +56,15 @@ extension HessianAnalysis {
     /// The exact P×P Hessian, not yet symmetrized: the single entry point of the
     /// exact mode, where a structured (faster) assembly can replace the generic one.
     func assembleExactHessian() -> Matrix<Double> {
-        hessianOperator.fullHessian(directionsPerSweep: 16)
+        // Dense → activation → Dense (no state, so the mode does not matter): the structured
+        // assembly, 14–48× faster than P products (docs/benchmarks.md "Hessians"), same ordering.
+        if let sequential = model as? Sequential<Double>,
+            let structured = OneHiddenLayerHessian(model: sequential, loss: loss),
+            let matrix = try? structured.hessian(inputs: inputs, targets: targets)
+        {
+            return matrix
+        }
+        return hessianOperator.fullHessian(directionsPerSweep: 16)
     }
 }
 
