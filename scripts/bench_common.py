@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 import tempfile
 
 
@@ -19,3 +20,18 @@ def write_atomically(document, path):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# The competing load, as BenchmarkSupport's CompetingLoadMonitor reads it.
+def cpu_times():
+    """(busy, total) clock ticks of all CPUs (/proc/stat) and this process's user + system ticks."""
+    with open("/proc/stat") as file:
+        values = [float(value) for value in file.readline().split()[1:9]]
+    busy = values[0] + values[1] + values[2] + values[5] + values[6]
+    with open("/proc/self/stat") as file:
+        fields = file.read().rsplit(")", 1)[1].split()
+    return busy, busy + values[3] + values[4] + values[7], float(fields[11]) + float(fields[12])

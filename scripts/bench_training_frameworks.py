@@ -99,27 +99,13 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 
-from bench_common import write_atomically  # noqa: E402
+from bench_common import cpu_times, progress, write_atomically  # noqa: E402
 
 torch.set_num_threads(OPTIONS.threads)
 LEARNING_RATES = {"sgd": 0.1, "momentum": 0.01, "adam": 1e-3}
 
 
-def progress(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 # MARK: - Competing load (as BenchmarkSupport's CompetingLoadMonitor)
-
-
-def cpu_times():
-    """(busy, total) clock ticks of all CPUs (/proc/stat) and this process's user + system ticks."""
-    with open("/proc/stat") as file:
-        values = [float(value) for value in file.readline().split()[1:9]]
-    busy = values[0] + values[1] + values[2] + values[5] + values[6]
-    with open("/proc/self/stat") as file:
-        fields = file.read().rsplit(")", 1)[1].split()
-    return busy, busy + values[3] + values[4] + values[7], float(fields[11]) + float(fields[12])
 
 
 def measure_while_quiet(label, measure):
