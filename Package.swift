@@ -6,11 +6,15 @@ import PackageDescription
 let package = Package(
     name: "Descent",
     products: [
-        .library(name: "Descent", targets: ["Descent"])
+        .library(name: "Descent", targets: ["Descent"]),
+        .executable(name: "eigen", targets: ["eigen"]),
+        .executable(name: "bowl-bench", targets: ["bowl-bench"]),
     ],
     dependencies: [
         // RealModule (the `Real` protocol) and ComplexModule (eigenvalues of non-symmetric matrices).
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1")
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        // Command-line parsing of the two programs (eigen, bowl-bench) and the benchmark programs.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // The only target that sees C. Paths come from pkg-config; on Debian the
@@ -67,6 +71,27 @@ let package = Package(
                 "DescentLinalg", "DescentAutograd", "DescentNN", "DescentPlot", "DescentOptimizers", "DescentTraining",
                 "DescentConvergence",
             ]
+        ),
+        // What the command-line programs share: one-line error reports with the right
+        // exit status, a progress line, atomic text output.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: ["DescentLinalg", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Eigen-analysis of matrices on disk, data sets and trained networks' Hessians.
+        .executableTarget(
+            name: "eigen",
+            dependencies: [
+                "Descent", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Optimizers on quadratic bowls, side by side with the theory.
+        .executableTarget(
+            name: "bowl-bench",
+            dependencies: [
+                "Descent", "CommandLineSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/bowl-bench"
         ),
         // What both benchmark programs report about the machine they ran on.
         .target(
@@ -139,6 +164,12 @@ let package = Package(
         .testTarget(
             name: "DescentConvergenceTests",
             dependencies: ["DescentConvergence", "DescentTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        // End-to-end tests that run the built `eigen` and `bowl-bench` binaries.
+        .testTarget(
+            name: "DescentProgramTests",
+            dependencies: ["eigen", "bowl-bench", "DescentLinalg"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
