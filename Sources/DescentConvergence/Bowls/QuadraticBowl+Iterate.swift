@@ -99,20 +99,24 @@ extension QuadraticBowl {
         var coordinates: [Int: [Double]] = [:]
         if recorded.contains(0) { coordinates[0] = eigenCoordinates(of: start) }
         var ending = BowlTrajectory.Ending.reachedStepLimit
+        var cache = GradientCache()
         let clock = ContinuousClock.now
         var k = 0
         while k < limit {
             if errorTolerance > 0, errors[k] <= errorTolerance * initialError { ending = .reachedTolerance; break }
             if lossTolerance > 0, excess[k] <= lossTolerance * initialExcess { ending = .reachedTolerance; break }
             do {
-                try optimizer.step(&w) { point in [gradient(at: point[0])] }
+                try optimizer.step(&w) { point in [cache.gradient(of: self, at: point[0])] }
             } catch {
                 throw .optimizerFailed("\(error)")
             }
             k += 1
-            let error = (w[0] - minimizer).frobeniusNorm
+            let e = w[0] - minimizer
+            let error = e.frobeniusNorm
             errors.append(error)
-            excess.append(excessValue(at: w[0]))
+            // ½eᵀHe = ½eᵀ∇E(w): the gradient at w_k is kept for the next step, which (for every method but
+            // a look-ahead) asks for exactly that point, so the loss costs no extra product with H.
+            excess.append(0.5 * dot(e, cache.gradient(of: self, at: w[0])))
             if recorded.contains(k) { coordinates[k] = eigenCoordinates(of: w[0]) }
             if !error.isFinite || error > 1e12 * max(initialError, .leastNormalMagnitude) {
                 ending = .diverged
@@ -155,4 +159,18 @@ public enum StartingPoint: Sendable, Hashable, Codable {
     case random(seed: UInt64)
     /// This point.
     case point([Double])
+}
+
+/// The last exact gradient computed, and where: a point asked for twice costs one product with H.
+struct GradientCache {
+    private var point: [Double] = []
+    private var value: Matrix<Double>?
+
+    mutating func gradient(of bowl: QuadraticBowl, at w: Matrix<Double>) -> Matrix<Double> {
+        if let value, w.elements == point { return value }
+        let g = bowl.gradient(at: w)
+        point = w.elements
+        value = g
+        return g
+    }
 }

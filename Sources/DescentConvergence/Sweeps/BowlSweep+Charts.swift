@@ -12,7 +12,9 @@ extension BowlSweepReport {
         public var chart: LineChart
     }
 
-    /// One error-vs-iteration chart per bowl (log-scale error, every method that ran on it).
+    /// Two error-vs-iteration charts per bowl (log–log): the deterministic methods (gradient descent,
+    /// momentum, Nesterov, conjugate gradient), and the adaptive and stochastic ones with GD at η* for
+    /// reference. A chart whose methods did not run is left out.
     public func errorCharts() -> [NamedFigure] {
         var order: [String] = []
         var groups: [String: [BowlSweepRun]] = [:]
@@ -21,32 +23,70 @@ extension BowlSweepReport {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(run)
         }
-        return order.map { key in
+        var figures: [NamedFigure] = []
+        for key in order {
             let group = groups[key]!
             let first = group[0]
-            let series = group.enumerated().map { index, run in
-                let name = run.method.family == .adaptive ? "\(run.method.label) (\(run.basis))" : run.method.label
-                let points = run.curve.filter { $0.relativeError > 0 && $0.relativeError.isFinite }
-                    .map { PlotPoint(x: Double($0.iteration), y: $0.relativeError) }
-                let style: LineStyle =
-                    switch run.method.family {
-                    case .firstOrder: .solid
-                    case .krylov: .solid
-                    case .adaptive: run.basis == "rotated" ? .dashed : .dotted
-                    case .stochastic: .dashed
-                    }
-                return LineSeries(name: name, points: points, color: PlotColor.colorBlindSafe[index % PlotColor.colorBlindSafe.count], lineStyle: style)
+            let deterministic = group.filter { $0.method.family == .firstOrder || $0.method.family == .krylov }
+            let others = group.filter { $0.method.family == .adaptive || $0.method.family == .stochastic }
+            let bowl = "d = \(first.dimension), κ = \(first.conditionNumber.short), \(first.spectrum.rawValue) spectrum"
+            if !deterministic.isEmpty {
+                figures.append(
+                    NamedFigure(
+                        fileName: "errors-\(key).svg",
+                        chart: errorChart(
+                            deterministic, title: "Gradient descent, momentum, Nesterov, CG — \(bowl)",
+                            note: "Rotated bowl; every eigendirection starts with the same error.")))
             }
-            let chart = LineChart(
-                title: "Relative error, d = \(first.dimension), κ = \(first.conditionNumber.short), \(first.spectrum.rawValue) spectrum",
-                xAxis: Axis(label: "iteration k (log scale)", scale: .logarithmic),
-                yAxis: Axis(label: "‖w_k − w*‖ / ‖w₀ − w*‖", scale: .logarithmic),
-                series: series,
-                referenceLines: [.horizontal(at: configuration.tolerance, label: "tolerance")],
-                legendPosition: .outsideRight,
-                note: "Rotated bowls unless marked; adaptive methods also on the axis-aligned twin (dotted).",
-                width: 900, height: 520)
-            return NamedFigure(fileName: "errors-\(key).svg", chart: chart)
+            if !others.isEmpty {
+                let reference = group.filter { $0.method == .gradientDescentOptimal }
+                figures.append(
+                    NamedFigure(
+                        fileName: "errors-\(key)-adaptive-sgd.svg",
+                        chart: errorChart(
+                            reference + others, title: "Adaptive methods and mini-batch SGD — \(bowl)",
+                            note: "Dotted: the axis-aligned twin; solid: rotated. SGD runs on least squares with this Hessian.")))
+            }
+        }
+        return figures
+    }
+
+    private func errorChart(_ runs: [BowlSweepRun], title: String, note: String) -> LineChart {
+        let series = runs.map { run in
+            let name = run.method.family == .adaptive ? "\(run.method.label) (\(run.basis))" : run.method.label
+            let points = run.curve.filter { $0.iteration > 0 && $0.relativeError > 0 && $0.relativeError.isFinite }
+                .map { PlotPoint(x: Double($0.iteration), y: $0.relativeError) }
+            let style = Self.style(of: run)
+            return LineSeries(name: name, points: points, color: style.color, lineStyle: style.line)
+        }
+        return LineChart(
+            title: title,
+            xAxis: Axis(label: "iteration k (log scale)", scale: .logarithmic),
+            yAxis: Axis(label: "‖w_k − w*‖ / ‖w₀ − w*‖", scale: .logarithmic),
+            series: series, referenceLines: [.horizontal(at: configuration.tolerance, label: "tolerance")],
+            legendPosition: .outsideRight, note: note, width: 900, height: 520)
+    }
+
+    /// One colour per method family member, line style for the variant, so a method looks the same in every chart.
+    static func style(of run: BowlSweepRun) -> (color: PlotColor, line: LineStyle) {
+        let adaptiveLine: LineStyle = run.basis == "diagonal" ? .dotted : .solid
+        switch run.method {
+        case .gradientDescent: return (.blue, .solid)
+        case .gradientDescentOptimal: return (.blue, .dashed)
+        case .momentum05: return (.bluishGreen, .dotted)
+        case .momentum09: return (.bluishGreen, .dashed)
+        case .momentum099: return (.bluishGreen, .solid)
+        case .polyak: return (.vermillion, .solid)
+        case .nesterov: return (.reddishPurple, .solid)
+        case .nesterovOptimal: return (.reddishPurple, .dashed)
+        case .conjugateGradient: return (.black, .solid)
+        case .customGradientDescent: return (.skyBlue, .solid)
+        case .customMomentum: return (.skyBlue, .dashed)
+        case .adam: return (.orange, adaptiveLine)
+        case .rmsprop: return (.reddishPurple, adaptiveLine)
+        case .adagrad: return (.bluishGreen, adaptiveLine)
+        case .sgdConstant: return (.vermillion, .solid)
+        case .sgdDecaying: return (.vermillion, .dashed)
         }
     }
 
@@ -63,15 +103,13 @@ extension BowlSweepReport {
                 var methods: [BowlSweepMethod] = []
                 for run in group where !methods.contains(run.method) { methods.append(run.method) }
                 var series: [LineSeries] = []
-                for (index, method) in methods.enumerated() {
+                for method in methods {
                     let points = group.filter { $0.method == method }.compactMap { run in
                         run.iterations.map { PlotPoint(x: run.conditionNumber, y: Double(max($0, 1))) }
                     }.sorted { $0.x < $1.x }
                     guard !points.isEmpty else { continue }
-                    series.append(
-                        LineSeries(
-                            name: method.label, points: points,
-                            color: PlotColor.colorBlindSafe[index % PlotColor.colorBlindSafe.count], marker: .circle))
+                    let style = Self.style(of: group.first { $0.method == method }!)
+                    series.append(LineSeries(name: method.label, points: points, color: style.color, lineStyle: style.line, marker: .circle))
                 }
                 var references: [ReferenceLine] = []
                 let smallest = κs.min()!

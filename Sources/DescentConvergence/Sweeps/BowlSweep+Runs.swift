@@ -13,6 +13,8 @@ struct CaseContext {
     let bowl: QuadraticBowl
     let theory: ConvergenceTheory
     let start: Matrix<Double>
+    /// The axis-aligned twin and the rotated bowl's Jacobi-preconditioned κ (only when adaptive methods run).
+    let adaptive: (diagonal: QuadraticBowl, jacobiConditionNumber: Double)?
 
     init(_ item: BowlSweep.Case, configuration: BowlSweep.Configuration) throws(ConvergenceError) {
         self.item = item
@@ -26,6 +28,14 @@ struct CaseContext {
             smallest: 1 / item.conditionNumber, basis: .random(seed: seed))
         theory = try ConvergenceTheory(bowl: bowl)
         start = try bowl.startingPoint(.equalCoordinates)
+        if configuration.methods.contains(where: { $0.family == .adaptive }) {
+            adaptive = (
+                try QuadraticBowl(eigenvalues: bowl.eigenvalues, eigenvectors: .identity(item.dimension)),
+                try DiagonalPreconditioning.jacobi(bowl.hessian).preconditionedConditionNumber
+            )
+        } else {
+            adaptive = nil
+        }
     }
 
     private func record(
@@ -109,8 +119,9 @@ struct CaseContext {
 
     /// The method on the axis-aligned twin and on the rotated bowl, from the same eigen-coordinates.
     func runAdaptive(_ method: BowlSweepMethod) throws(ConvergenceError) -> [BowlSweepRun] {
-        let diagonal = try QuadraticBowl(eigenvalues: bowl.eigenvalues, eigenvectors: .identity(item.dimension))
-        let jacobiRotated = try DiagonalPreconditioning.jacobi(bowl.hessian).preconditionedConditionNumber
+        guard let (diagonal, jacobiRotated) = adaptive else {
+            throw .invalidProblem("\(method.rawValue) was not in the configuration's methods")
+        }
         // Every eigen-coordinate starts at 1/√d: a per-coordinate step of 0.1/√d crosses it in ~10 steps.
         let scale = 1 / Double(item.dimension).squareRoot()
         let learningRate = (method == .adagrad ? 1.0 : 0.1) * scale
@@ -174,13 +185,13 @@ struct CaseContext {
             if method == .sgdConstant {
                 var sgd = try SGD<Double>(learningRate: η)
                 trajectory = try problem.iterateStochastic(
-                    with: &sgd, from: w0, batchSize: m, sampling: .withReplacement, steps: steps, seed: seed &+ 1)
+                    with: &sgd, from: w0, batchSize: m, sampling: .withReplacement, steps: steps, seed: seed &+ 1, recordingExcessValues: false)
             } else {
                 var sgd = try Scheduled(
                     SGD<Double>(learningRate: η),
                     schedules: [.learningRate: InverseTimeDecay(initialValue: η, timeScale: timeScale)])
                 trajectory = try problem.iterateStochastic(
-                    with: &sgd, from: w0, batchSize: m, sampling: .withReplacement, steps: steps, seed: seed &+ 1)
+                    with: &sgd, from: w0, batchSize: m, sampling: .withReplacement, steps: steps, seed: seed &+ 1, recordingExcessValues: false)
             }
         } catch let error as ConvergenceError {
             throw error
@@ -228,7 +239,7 @@ extension BowlTrajectory {
         guard let k = iterations(toReduceErrorBy: ε), k < steps else { return self }
         var copy = self
         copy.errorNorms = Array(errorNorms[0...k])
-        copy.excessValues = Array(excessValues[0...k])
+        copy.excessValues = Array(excessValues.prefix(k + 1))
         copy.ending = .reachedTolerance
         return copy
     }

@@ -85,11 +85,13 @@ extension LeastSquaresProblem {
     ///   - sampling: with or without replacement (a fresh draw for every step).
     ///   - steps: how many steps.
     ///   - seed: the seed of the batch draws.
+    ///   - recordingExcessValues: also record E(w_k) − E* (one product with H per step, O(p²));
+    ///     `false` leaves `excessValues` empty, for large p.
     /// - Returns: the trajectory of ‖w_k − w*‖ and E(w_k) − E*.
     /// - Throws: `ConvergenceError` for a bad batch size or start; `.optimizerFailed` if the optimizer throws.
     public func iterateStochastic<Method: Optimizer>(
         with optimizer: inout Method, from start: Matrix<Double>, batchSize: Int, sampling: Sampling, steps: Int,
-        seed: UInt64
+        seed: UInt64, recordingExcessValues: Bool = true
     ) throws(ConvergenceError) -> BowlTrajectory where Method.Scalar == Double {
         guard start.rows == features.columns, start.columns == 1 else {
             throw .invalidProblem("the starting point must be \(features.columns)×1, got \(start.shapeDescription)")
@@ -97,7 +99,7 @@ extension LeastSquaresProblem {
         var generator = Xoshiro256StarStar(seed: seed)
         var w = [start]
         var errors = [(start - bowl.minimizer).frobeniusNorm]
-        var excess = [bowl.excessValue(at: start)]
+        var excess = recordingExcessValues ? [bowl.excessValue(at: start)] : []
         errors.reserveCapacity(steps + 1)
         excess.reserveCapacity(steps + 1)
         for _ in 0..<max(steps, 0) {
@@ -105,7 +107,7 @@ extension LeastSquaresProblem {
             let gradient = self.gradient(at: w[0], over: indices)
             do { try optimizer.update(&w, with: [gradient]) } catch { throw .optimizerFailed("\(error)") }
             errors.append((w[0] - bowl.minimizer).frobeniusNorm)
-            excess.append(bowl.excessValue(at: w[0]))
+            if recordingExcessValues { excess.append(bowl.excessValue(at: w[0])) }
         }
         return BowlTrajectory(
             optimizer: optimizer.name, errorNorms: errors, excessValues: excess, coordinates: [:],
