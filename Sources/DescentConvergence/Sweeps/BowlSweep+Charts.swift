@@ -54,7 +54,10 @@ extension BowlSweepReport {
     private func errorChart(_ runs: [BowlSweepRun], title: String, note: String) -> LineChart {
         let series = runs.map { run in
             let name = run.method.family == .adaptive ? "\(run.method.label) (\(run.basis))" : run.method.label
-            let points = run.curve.filter { $0.iteration > 0 && $0.relativeError > 0 && $0.relativeError.isFinite }
+            // Short runs continue past the tolerance to fit their rate; the chart stops 100× below it.
+            let floor = configuration.tolerance / 100
+            let end = run.curve.firstIndex { $0.relativeError < floor }.map { $0 + 1 } ?? run.curve.count
+            let points = run.curve[..<end].filter { $0.iteration > 0 && $0.relativeError > 0 && $0.relativeError.isFinite }
                 .map { PlotPoint(x: Double($0.iteration), y: $0.relativeError) }
             let style = Self.style(of: run)
             return LineSeries(name: name, points: points, color: style.color, lineStyle: style.line)
