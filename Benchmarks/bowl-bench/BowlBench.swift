@@ -157,11 +157,11 @@ struct BowlBench: ParsableCommand {
         print(report.table(), terminator: "")
         if let csv {
             try OutputFile.write(report.csv(), to: csv)
-            StandardError.write("wrote \(csv)\n")
+            if !quiet { StandardError.write("wrote \(csv)\n") }
         }
         if let json {
             try OutputFile.write(Array(try report.jsonData()) + [10], to: json)
-            StandardError.write("wrote \(json)\n")
+            if !quiet { StandardError.write("wrote \(json)\n") }
         }
         if let plot { try writeFigures(report, into: plot) }
         if !report.allHeld { throw ExitCode.failure }
@@ -175,7 +175,7 @@ struct BowlBench: ParsableCommand {
         print(report.table(), terminator: "")
         if let json {
             try report.writeJSON(to: json)
-            StandardError.write("wrote \(json)\n")
+            if !quiet { StandardError.write("wrote \(json)\n") }
         }
         if !report.allPassed {
             StandardError.write("bowl-bench: \(report.failures.count) of \(report.results.count) claims failed\n")
@@ -193,7 +193,7 @@ struct BowlBench: ParsableCommand {
         for figure in figures {
             try figure.chart.write(to: (folder as NSString).appendingPathComponent(figure.fileName))
         }
-        StandardError.write("wrote \(figures.count) figures into \(folder)\n")
+        if !quiet { StandardError.write("wrote \(figures.count) figures into \(folder)\n") }
     }
 }
 

@@ -128,6 +128,7 @@ import Testing
         let unstable = try BowlSweep(configuration).run()
         #expect(unstable.runs[0].diverged)
         #expect(unstable.runs[0].predicted! > 1)
+        #expect(unstable.runs[0].held == true)  // the theory predicted the divergence, and its growth rate
     }
 
     /// CSV: a header and one line per run with the same number of cells; JSON decodes back.

@@ -102,17 +102,22 @@ struct CaseContext {
             with: &optimizer, from: start, until: .relativeError(target), maximumSteps: min(configuration.maximumIterations, max(limit, extra + extra / 2 + 100)))
         let fit = RateFit.fit(errors: trajectory.errorNorms, model: .fittedDegree)
         let exponentRatio = fit?.exponentRatio(predicted: ρ)
-        let efolds = Double(trajectory.steps) * -Double.log(ρ)
+        let efolds = abs(Double(trajectory.steps) * Double.log(ρ))
         let tolerance = efolds >= 50 ? 0.05 : 0.10
         // Judged on ln ρ̂/ln ρ, the ratio of iteration counts: 1% in ρ is 2.7% of the count at
         // κ = 10 but the difference between converging and diverging at κ = 10⁴ (ρ = 0.9998).
-        let held = fit.map { abs($0.exponentRatio(predicted: ρ) - 1) <= tolerance }
+        let rateHeld = fit.map { abs($0.exponentRatio(predicted: ρ) - 1) <= tolerance }
+        let diverges = ρ > 1
+        let diverged = trajectory.ending == .diverged
+        let held: Bool? = diverges ? diverged && (rateHeld ?? true) : (diverged ? false : rateHeld)
+        let criterion =
+            diverges
+            ? "ρ > 1 predicts divergence: the run must diverge, growing with |ln ρ̂/ln ρ − 1| ≤ \(Int(tolerance * 100))%"
+            : "|ln ρ̂/ln ρ − 1| ≤ \(Int(tolerance * 100))% over \(Int(efolds)) e-folds" + (prediction.isDefective ? " (double root: k·ρᵏ)" : "")
         return record(
             method, hyperparameters: firstOrder.hyperparameters, trajectory: trajectory, quantity: .rate,
             measured: fit?.rate, predicted: ρ, predictedIterations: predictedIterations, exponentRatio: exponentRatio,
-            held: trajectory.ending == .diverged ? false : held,
-            criterion: "|ln ρ̂/ln ρ − 1| ≤ \(Int(tolerance * 100))% over \(Int(efolds)) e-folds"
-                + (prediction.isDefective ? " (double root: k·ρᵏ)" : ""))
+            held: held, criterion: criterion)
     }
 
     // MARK: - Adam, RMSProp, AdaGrad
