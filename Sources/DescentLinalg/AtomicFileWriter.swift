@@ -164,7 +164,7 @@ private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) thro
 }
 
 /// Reads until `buffer` is full or the file ends; returns the byte count, setting `error` on failure.
-private func readAll(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, error: inout Int32) -> Int {
+func readAll(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, error: inout Int32) -> Int {
     guard let base = buffer.baseAddress else { return 0 }
     var count = 0
     while count < buffer.count {
@@ -181,6 +181,6 @@ private func readAll(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPoi
 }
 
 /// `.cannotOpen` with `what` went wrong and the operating system's explanation of `code`.
-private func failure(_ path: String, _ what: String, _ code: Int32) -> LinalgError {
+func failure(_ path: String, _ what: String, _ code: Int32) -> LinalgError {
     .file(path: path, problem: .cannotOpen(reason: "\(what): \(String(cString: strerror(code)))"))
 }
