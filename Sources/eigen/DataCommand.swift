@@ -61,8 +61,13 @@ struct DataCommand: ParsableCommand {
             analysis = try DataConditioningAnalysis(
                 try Dataset<Double>.load(bundled), source: "\(file) (bundled)", intercept: intercept)
         } else {
-            analysis = try DataConditioningAnalysis(
-                csv: file, targetColumn: column, intercept: intercept, memoryLimit: output.memoryLimitBytes)
+            do {
+                analysis = try DataConditioningAnalysis(
+                    csv: file, targetColumn: column, intercept: intercept, memoryLimit: output.memoryLimitBytes)
+            } catch let DatasetError.targetColumnOutOfRange(index, columns) {
+                // The library counts from 0; --target counts from 1.
+                throw TargetOutOfRange(position: index + 1, columns: columns, file: file)
+            }
         }
         try output.writeJSON(analysis)
         if output.printsTable { print(Self.render(analysis)) }
@@ -80,7 +85,7 @@ struct DataCommand: ParsableCommand {
         for report in analysis.reports {
             table.add(
                 report.preprocessing.rawValue, report.smallestEigenvalue.shown, report.largestEigenvalue.shown,
-                report.conditionNumber.shown, report.optimalRate.shown,
+                report.conditionNumber.shown, report.optimalRate.rateShown,
                 report.predictedIterations.map(String.init) ?? "never (κ = ∞)")
         }
         lines.append(table.render())
@@ -93,5 +98,15 @@ struct DataCommand: ParsableCommand {
         lines.append("")
         lines.append("  κ on |λ|; an eigenvalue ≤ n·ε·λmax counts as zero (κ = ∞, GD never reaches every direction).")
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `--target N` beyond the file's columns, said in the option's own 1-based counting.
+struct TargetOutOfRange: Error, CustomStringConvertible {
+    var position: Int
+    var columns: Int
+    var file: String
+    var description: String {
+        "--target \(position): \(file) has \(columns) columns, so a position must be between 1 and \(columns)"
     }
 }

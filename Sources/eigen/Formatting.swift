@@ -26,6 +26,14 @@ extension Double {
     }
 }
 
+extension Double {
+    /// A rate ρ < 1 with enough digits that 1 − ρ shows (0.99999998, not 1).
+    var rateShown: String {
+        guard isFinite, self < 1, self > 0.999 else { return shown }
+        return String(format: "%.*f", 3 + Int((-Foundation.log10(1 - self)).rounded(.up)), self)
+    }
+}
+
 extension Optional where Wrapped == Double {
     /// The value, or "unknown".
     var shown: String { map(\.shown) ?? "unknown" }

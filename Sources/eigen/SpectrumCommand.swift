@@ -162,7 +162,7 @@ struct SpectrumCommand: ParsableCommand {
             table.add("method", "tuning", "η", "momentum β", "rate ρ", "steps to \(theory.tolerance.shown)")
             for method in theory.methods {
                 table.add(
-                    method.name, method.tuning, method.learningRate.shown, method.momentum.shown, method.rate.shown,
+                    method.name, method.tuning, method.learningRate.shown, method.momentum.shown, method.rate.rateShown,
                     method.iterations.shown)
             }
             lines.append("")

@@ -69,9 +69,10 @@ public enum SpectrumInputError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case let .tooLarge(path, rows, columns, needed, limit):
-            return "\(path): a \(rows)×\(columns) matrix needs about \(SystemMemory.describe(bytes: needed)) to decompose, "
-                + "more than the memory limit of \(SystemMemory.describe(bytes: limit)); "
-                + "use a machine with more memory, --top/--bottom K without --vectors, or raise --memory-limit"
+            return "\(path): a \(rows)×\(columns) matrix needs about \(SystemMemory.describe(bytes: needed)) "
+                + "(the matrix, its working copies and LAPACK's workspace), more than the memory limit of "
+                + "\(SystemMemory.describe(bytes: limit)); use a machine with more memory or a smaller problem, "
+                + "or raise --memory-limit"
         case let .notSquare(path, rows, columns):
             return "\(path): the matrix is \(rows)×\(columns); eigenvalues need a square matrix"
         case let .selectionOutOfRange(option, count, dimension):
