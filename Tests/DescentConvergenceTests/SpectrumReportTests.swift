@@ -99,6 +99,7 @@ import Testing
         #expect(report.conditionNumber == nil && report.largestMagnitude == nil && report.smallestMagnitude == nil)
         #expect(report.inertia == .init(positive: nil, zero: nil, negative: nil))
         #expect(report.optimization.verdict == .unknown)
+        #expect(report.optimization.largestStableLearningRate == 2.0 / 9 && report.optimization.methods.isEmpty)
     }
 
     @Test func bothEndsGiveTheSameRatesAsTheWholeSpectrum() throws {

@@ -82,6 +82,11 @@ public struct OptimizationImplications: Sendable, Hashable, Codable {
             explanation =
                 "the computed eigenvalues do not show whether H has negative ones; compute the smallest eigenvalues too "
                 + "(or the whole spectrum)"
+            if let top, top > τ {
+                // λmax alone still bounds the step: above 2/L the top eigendirection diverges.
+                largestCurvature = top
+                largestStableLearningRate = 2 / top
+            }
             return
         case .positiveDefinite, .positiveSemidefinite:
             break
