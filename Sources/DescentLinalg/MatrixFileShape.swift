@@ -13,14 +13,6 @@
 // readers use, so a header the reader would reject is rejected here with the
 // same `FileProblem`.
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The shape of the matrix stored in a `.npy`, CSV or `.mtx` file, known
 /// without reading the data.
 ///
@@ -49,7 +41,7 @@ public struct MatrixFileShape: Sendable, Equatable {
     ///   shorter than its header announces; for `.mtx` a bad banner or size line.
     public init(path: String) throws {
         let format = try MatrixFileFormat(path: path)
-        let (prefix, size) = try Self.prefix(of: path, maximumBytes: 1 << 20)
+        let (prefix, size) = try FileReader.read(path, atMost: 1 << 20)
         do throws(FileProblemError) {
             switch format {
             case .numpy:
@@ -85,25 +77,6 @@ public struct MatrixFileShape: Sendable, Equatable {
     /// The bytes of the matrix stored densely as `Double`: 8·rows·columns
     /// (for CSV, with rows = columns, the square matrix it must be to be decomposed).
     public var denseBytes: Double { 8 * Double(isExact ? rows : columns) * Double(columns) }
-
-    /// The first `maximumBytes` bytes of the file and its size.
-    static func prefix(of path: String, maximumBytes: Int) throws -> (bytes: [UInt8], size: Int) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(path, "cannot open the file for reading", errno) }
-        defer { _ = close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw failure(path, "cannot read the file's status", errno) }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
-            throw LinalgError.file(path: path, problem: .cannotOpen(reason: "it is a directory, not a file"))
-        }
-        let size = max(Int(status.st_size), 0)
-        var readError: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: min(size, maximumBytes)) { buffer, count in
-            count = readAll(descriptor, into: UnsafeMutableRawBufferPointer(buffer), error: &readError)
-        }
-        guard readError == 0 else { throw failure(path, "cannot read the file", readError) }
-        return (bytes, size)
-    }
 }
 
 // MARK: - Format-specific peeks

@@ -75,18 +75,14 @@ public struct OptimizationImplications: Sendable, Hashable, Codable {
                 "\(count) negative eigenvalue\(inertia.negative == 1 ? "" : "s") (negative curvature): E(w) = ½wᵀHw is "
                 + "unbounded below, and along such an eigenvector every step η > 0 multiplies the error by 1 − ηλ > 1, "
                 + "so no step size converges from every start"
-            if let top, top > τ { fill(positive: known.values.filter { $0 > τ }, top: top) }
+            if let top, top > τ { fill(positive: [], top: top) }  // 2/L still bounds the positive directions
             return
         case .unknown:
             verdict = .unknown
             explanation =
                 "the computed eigenvalues do not show whether H has negative ones; compute the smallest eigenvalues too "
                 + "(or the whole spectrum)"
-            if let top, top > τ {
-                // λmax alone still bounds the step: above 2/L the top eigendirection diverges.
-                largestCurvature = top
-                largestStableLearningRate = 2 / top
-            }
+            if let top, top > τ { fill(positive: [], top: top) }  // above 2/L the top eigendirection diverges
             return
         case .positiveDefinite, .positiveSemidefinite:
             break
@@ -119,11 +115,11 @@ public struct OptimizationImplications: Sendable, Hashable, Codable {
         fill(positive: positive, top: top)
     }
 
-    /// L, μ, κ, 2/L and the four methods from the positive eigenvalues (ascending, ending at `top`).
+    /// L and 2/L from `top`; with the positive eigenvalues (ascending, ending at `top`) also μ, κ and the four methods.
     private mutating func fill(positive: [Double], top: Double) {
         largestCurvature = top
         largestStableLearningRate = 2 / top
-        guard verdict != .noMinimum, let theory = try? ConvergenceTheory(eigenvalues: positive) else { return }
+        guard !positive.isEmpty, let theory = try? ConvergenceTheory(eigenvalues: positive) else { return }
         smallestCurvature = theory.smallest
         effectiveConditionNumber = theory.conditionNumber
         let tunings: [(String, String, FirstOrderMethod)] = [
