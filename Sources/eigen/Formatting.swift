@@ -70,7 +70,9 @@ struct Table {
 /// `--json` and `--memory-limit`, the options every analysing subcommand takes.
 struct OutputOptions: ParsableArguments {
     @Option(
-        name: .long, help: ArgumentHelp("Also write everything as JSON to FILE; '-' writes only the JSON, to standard output.",
+        name: .long,
+        help: ArgumentHelp(
+            "Also write everything as JSON to FILE; '-' writes only the JSON, to standard output.",
             valueName: "FILE"))
     var json: String?
 

@@ -36,7 +36,8 @@ struct SpectrumCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Write the eigenvectors as the columns of an n×m .npy file, in the order of the eigenvalues.",
+        help: ArgumentHelp(
+            "Write the eigenvectors as the columns of an n×m .npy file, in the order of the eigenvalues.",
             valueName: "OUT.npy"))
     var vectors: String?
 

@@ -48,7 +48,10 @@ import Testing
         try FileTestSupport.withScratchDirectory { directory in
             let whole = NumpyFile.encode(Matrix<Double>.identity(4))
             let path = try FileTestSupport.write(Array(whole.dropLast(8)), named: "t.npy", in: directory)
-            #expect(throws: LinalgError.file(path: path, problem: .truncated(expectedBytes: whole.count, actualBytes: whole.count - 8))) {
+            #expect(
+                throws: LinalgError.file(
+                    path: path, problem: .truncated(expectedBytes: whole.count, actualBytes: whole.count - 8))
+            ) {
                 try MatrixFileShape(path: path)
             }
         }
@@ -62,7 +65,9 @@ import Testing
             let empty = try FileTestSupport.write("\n# only a comment\n", named: "e.csv", in: directory)
             #expect(throws: LinalgError.file(path: empty, problem: .empty)) { try MatrixFileShape(path: empty) }
             let banner = try FileTestSupport.write("%%MatrixMarket matrix array real general\n", named: "b.mtx", in: directory)
-            #expect(throws: LinalgError.file(path: banner, problem: .malformedHeader("the size line is missing after the banner"))) {
+            #expect(
+                throws: LinalgError.file(path: banner, problem: .malformedHeader("the size line is missing after the banner"))
+            ) {
                 try MatrixFileShape(path: banner)
             }
             let notNumpy = try FileTestSupport.write("hello", named: "n.npy", in: directory)

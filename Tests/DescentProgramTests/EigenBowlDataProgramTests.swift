@@ -17,8 +17,10 @@ import Testing
         let (d, κ) = (40, 1000.0)
         let made = try ProgramRunner.run(
             "eigen",
-            ["bowl", "--dimension", "\(d)", "--condition", "1000", "--spectrum", shape, "--seed", "7", "--out", "H.npy",
-                "--json", "bowl.json"], in: directory)
+            [
+                "bowl", "--dimension", "\(d)", "--condition", "1000", "--spectrum", shape, "--seed", "7", "--out", "H.npy",
+                "--json", "bowl.json",
+            ], in: directory)
         try #require(made.status == 0, "\(made.standardError)")
         #expect(made.standardOutput.contains("wrote H.npy"))
         let path = directory.appendingPathComponent("H.npy").path
@@ -33,8 +35,9 @@ import Testing
             let expected = shape == "linear" ? 1 + (κ - 1) * t : pow(κ, t)
             #expect(isClose(value, expected, relative: 1e-12), "λ\(i + 1) = \(value), expected \(expected)")
         }
-        let written = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.appendingPathComponent("bowl.json"))) as? [String: Any]
+        let written =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: directory.appendingPathComponent("bowl.json"))) as? [String: Any]
         #expect((written?["eigenvalues"] as? [Double])?.count == d)
         #expect(written?["basis"] as? String == "random rotation, seed 7")
     }
@@ -56,8 +59,10 @@ import Testing
         let directory = try ProgramRunner.temporaryDirectory()
         let result = try ProgramRunner.run(
             "eigen",
-            ["bowl", "--dimension", "30", "--condition", "100", "--spectrum", "clustered", "--clusters", "3",
-                "--cluster-width", "0.01", "--axis-aligned", "--out", "H.mtx"], in: directory)
+            [
+                "bowl", "--dimension", "30", "--condition", "100", "--spectrum", "clustered", "--clusters", "3",
+                "--cluster-width", "0.01", "--axis-aligned", "--out", "H.mtx",
+            ], in: directory)
         try #require(result.status == 0, "\(result.standardError)")
         let json = try eigenJSON(["spectrum", directory.appendingPathComponent("H.mtx").path])
         let values = try #require((json["report"] as? [String: Any])?["eigenvalues"] as? [Double])

@@ -49,7 +49,8 @@ func expectOneLineError(
     #expect(result.errorLines.count == 1, "\(arguments): \(result.standardError)", sourceLocation: sourceLocation)
     #expect(result.standardError.hasPrefix("eigen: error: "), "\(result.standardError)", sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(result.standardError.contains(fragment), "'\(fragment)' not in: \(result.standardError)",
+        #expect(
+            result.standardError.contains(fragment), "'\(fragment)' not in: \(result.standardError)",
             sourceLocation: sourceLocation)
     }
     #expect(result.standardOutput.isEmpty, "\(result.standardOutput)", sourceLocation: sourceLocation)
@@ -66,9 +67,10 @@ func expectOneLineError(
         for name in ["spectrum", "data", "bowl", "hessian"] { #expect(root.standardOutput.contains(name)) }
         let help = try ProgramRunner.run("eigen", ["spectrum", "--help"])
         #expect(help.status == 0 && help.standardError.isEmpty)
-        for option in ["--top <K>", "--bottom <K>", "--vectors <OUT.npy>", "--json <FILE>", "--memory-limit <GiB>",
-            "--symmetry-tolerance <T>", "n·ε·max|λ|"]
-        {
+        for option in [
+            "--top <K>", "--bottom <K>", "--vectors <OUT.npy>", "--json <FILE>", "--memory-limit <GiB>",
+            "--symmetry-tolerance <T>", "n·ε·max|λ|",
+        ] {
             #expect(help.standardOutput.contains(option), "missing \(option)")
         }
     }
@@ -126,9 +128,10 @@ func expectOneLineError(
     @Test func tableNamesEverything() throws {
         let result = try ProgramRunner.run("eigen", ["spectrum", ProgramRunner.fixture("pd.npy")])
         #expect(result.status == 0 && result.standardError.isEmpty, "\(result.standardError)")
-        for text in ["6×6 symmetric matrix", "λ1 = 0.5", "λ6 = 10", "condition number κ  20", "positive definite",
-            "(6 positive, 0 zero, 0 negative)", "2/L = 0.2", "heavy ball (Polyak)", "steps to 1e-06"]
-        {
+        for text in [
+            "6×6 symmetric matrix", "λ1 = 0.5", "λ6 = 10", "condition number κ  20", "positive definite",
+            "(6 positive, 0 zero, 0 negative)", "2/L = 0.2", "heavy ball (Polyak)", "steps to 1e-06",
+        ] {
             #expect(result.standardOutput.contains(text), "missing '\(text)' in\n\(result.standardOutput)")
         }
         let singular = try ProgramRunner.run("eigen", ["spectrum", ProgramRunner.fixture("psd.csv")])
@@ -203,7 +206,8 @@ func expectOneLineError(
 
     @Test func truncatedFile() throws {
         try expectOneLineError(
-            ["spectrum", ProgramRunner.fixture("truncated.npy")], containing: ["truncated", "announces 256 bytes but there are 168"])
+            ["spectrum", ProgramRunner.fixture("truncated.npy")],
+            containing: ["truncated", "announces 256 bytes but there are 168"])
     }
 
     @Test func tooLargeIsRefusedBeforeReading() throws {
