@@ -115,4 +115,11 @@ import Testing
         #expect(row == 2 && column == 1 && value.isNaN)
         #expect(error!.description.contains("a[2, 1] (counting from 0; row 3, column 2 counting from 1)"))
     }
+
+    @Test func emptyMatrixIsRefused() throws {
+        let path = Self.temporaryPath("empty.npy")
+        try NumpyFile.write(Matrix<Double>(rows: 0, columns: 0), to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: SpectrumInputError.emptyMatrix(path: path)) { try MatrixSpectrum.load(path) }
+    }
 }

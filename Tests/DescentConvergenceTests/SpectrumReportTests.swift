@@ -84,6 +84,14 @@ import Testing
         #expect(semidefinite.definiteness == .negativeSemidefinite && semidefinite.conditionNumber == .infinity)
     }
 
+    @Test func zeroMatrixIsFlat() throws {
+        let report = try SpectrumReport(eigenvalues: [0, 0, 0])
+        #expect(report.definiteness == .positiveSemidefinite && report.conditionNumber == .infinity)
+        #expect(report.inertia == .init(positive: 0, zero: 3, negative: 0))
+        #expect(report.optimization.verdict == .convergesInRange && report.optimization.methods.isEmpty)
+        #expect(report.optimization.explanation.contains("does not move"))
+    }
+
     @Test func oneEigenvalueHasConditionNumberOne() throws {
         let report = try SpectrumReport(eigenvalues: [5])
         #expect(report.conditionNumber == 1 && report.definiteness == .positiveDefinite)

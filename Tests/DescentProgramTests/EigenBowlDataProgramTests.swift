@@ -11,6 +11,22 @@ import Foundation
 import Testing
 
 @Suite struct EigenBowlProgramTests {
+    @Test func helpOfBowlAndData() throws {
+        let bowl = try ProgramRunner.run("eigen", ["bowl", "--help"])
+        #expect(bowl.status == 0 && bowl.standardError.isEmpty)
+        for option in [
+            "--dimension <D>", "--condition <K>", "--spectrum <spectrum>", "log, linear", "--seed <S>",
+            "--axis-aligned", "--out <H.npy>", "--json <FILE>",
+        ] {
+            #expect(bowl.standardOutput.contains(option), "bowl help lacks \(option)")
+        }
+        let data = try ProgramRunner.run("eigen", ["help", "data"])
+        #expect(data.status == 0 && data.standardError.isEmpty)
+        for option in ["--target <COLUMN>", "counting from 1", "--intercept", "LeCun", "digits, wine"] {
+            #expect(data.standardOutput.contains(option), "data help lacks \(option)")
+        }
+    }
+
     @Test(arguments: ["linear", "log"])
     func bowlRoundTripsThroughSpectrum(shape: String) throws {
         let directory = try ProgramRunner.temporaryDirectory()

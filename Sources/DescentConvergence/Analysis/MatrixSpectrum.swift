@@ -54,6 +54,8 @@ public enum SpectrumInputError: Error, Equatable, Sendable, CustomStringConverti
     case tooLarge(path: String, rows: Int, columns: Int, neededBytes: Double, limitBytes: Double)
     /// The matrix is not square.
     case notSquare(path: String, rows: Int, columns: Int)
+    /// The matrix has no elements (0×0).
+    case emptyMatrix(path: String)
     /// `--top`/`--bottom` asked for `count` eigenvalues of an n×n matrix.
     case selectionOutOfRange(option: String, count: Int, dimension: Int)
     /// A NaN or ±∞ at `row`, `column` (counting from 0).
@@ -75,6 +77,8 @@ public enum SpectrumInputError: Error, Equatable, Sendable, CustomStringConverti
                 + "or raise --memory-limit"
         case let .notSquare(path, rows, columns):
             return "\(path): the matrix is \(rows)×\(columns); eigenvalues need a square matrix"
+        case let .emptyMatrix(path):
+            return "\(path): the matrix is 0×0; there are no eigenvalues to analyse"
         case let .selectionOutOfRange(option, count, dimension):
             return "\(option) \(count) is out of range: the matrix has \(dimension) eigenvalue\(dimension == 1 ? "" : "s"), "
                 + "so K must be between 1 and \(dimension)"
@@ -141,8 +145,8 @@ public enum MatrixSpectrum {
 
     // MARK: - Reading
 
-    /// Reads the matrix (format by extension) and checks that it is square and finite.
-    /// - Throws: ``SpectrumInputError/notSquare(path:rows:columns:)``,
+    /// Reads the matrix (format by extension) and checks that it is square, not empty, and finite.
+    /// - Throws: ``SpectrumInputError/notSquare(path:rows:columns:)``, ``SpectrumInputError/emptyMatrix(path:)``,
     ///   ``SpectrumInputError/nonFinite(path:row:column:value:)`` naming the first NaN/∞ in row order,
     ///   or ``SpectrumInputError/linearAlgebra(_:)`` with the file's problem.
     public static func load(_ path: String) throws(SpectrumInputError) -> Matrix<Double> {
@@ -151,6 +155,7 @@ public enum MatrixSpectrum {
         guard matrix.rows == matrix.columns else {
             throw .notSquare(path: path, rows: matrix.rows, columns: matrix.columns)
         }
+        guard matrix.rows > 0 else { throw .emptyMatrix(path: path) }
         if let index = matrix.elements.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(
                 path: path, row: index / matrix.columns, column: index % matrix.columns, value: matrix.elements[index])

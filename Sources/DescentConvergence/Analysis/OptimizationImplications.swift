@@ -88,6 +88,13 @@ public struct OptimizationImplications: Sendable, Hashable, Codable {
             break
         }
         let positive = known.values.filter { $0 > τ }
+        if definiteness == .positiveSemidefinite, inertia.positive == 0 {
+            verdict = .convergesInRange
+            explanation =
+                "every eigenvalue is zero (|λ| ≤ τ): E(w) is constant, every w is a minimum, and gradient descent "
+                + "does not move"
+            return
+        }
         guard let top, top > τ else {
             verdict = .unknown
             explanation = "H is \(definiteness), but λmax is unknown: compute the largest eigenvalue too"
