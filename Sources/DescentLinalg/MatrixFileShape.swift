@@ -8,7 +8,8 @@
 // Market size line give the exact shape (and a `.npy` file shorter than its
 // header announces is reported as truncated right here); a CSV file gives
 // only its column count, so the number of rows is bounded from the file's
-// size (every cell takes at least two bytes, a digit and a separator). Only a
+// size (every cell takes at least two bytes, a digit and a separator, but
+// the file's last cell may lack its newline). Only a
 // prefix of the file is read (1 MiB at most), with the same parsers the full
 // readers use, so a header the reader would reject is rejected here with the
 // same `FileProblem`.
@@ -55,7 +56,7 @@ public struct MatrixFileShape: Sendable, Equatable {
                 self.init(rows: rows, columns: columns, isExact: true, fileBytes: size)
             case .text:
                 let columns = try CSVFile.columnCount(prefix)
-                self.init(rows: size / max(2 * columns, 1), columns: columns, isExact: false, fileBytes: size)
+                self.init(rows: (size + 1) / max(2 * columns, 1), columns: columns, isExact: false, fileBytes: size)
             }
         } catch {
             throw LinalgError.file(path: path, problem: error.problem)
