@@ -58,6 +58,25 @@ import Testing
         #expect(written?["basis"] as? String == "random rotation, seed 7")
     }
 
+    /// Progress appears on standard error from order 2000 on, one line per stage when it is not a terminal;
+    /// `--quiet` silences it, and standard output keeps only the results.
+    @Test func largeInputsShowProgress() throws {
+        let directory = try ProgramRunner.temporaryDirectory()
+        let made = try ProgramRunner.run(
+            "eigen", ["bowl", "--dimension", "2000", "--condition", "10", "--axis-aligned", "--out", "H.npy"],
+            in: directory)
+        try #require(made.status == 0, "\(made.standardError)")
+        #expect(made.standardError.contains("building a 2000×2000 bowl"))
+        let path = directory.appendingPathComponent("H.npy").path
+        let shown = try ProgramRunner.run("eigen", ["spectrum", path, "--top", "1"])
+        #expect(shown.status == 0)
+        #expect(shown.errorLines.contains { $0.hasPrefix("eigen spectrum 0/3") && $0.contains("reading") })
+        #expect(shown.errorLines.contains { $0.contains("dsyevr on 2000×2000") })
+        #expect(!shown.standardOutput.contains("eigen spectrum 0/3") && shown.standardOutput.contains("λ2000 = 10"))
+        let quiet = try ProgramRunner.run("eigen", ["spectrum", path, "--top", "1", "--quiet"])
+        #expect(quiet.status == 0 && quiet.standardError.isEmpty)
+    }
+
     @Test func seedsGiveTheSameOrDifferentMatrices() throws {
         let directory = try ProgramRunner.temporaryDirectory()
         for (name, seed) in [("a.npy", "1"), ("b.npy", "1"), ("c.npy", "2")] {
