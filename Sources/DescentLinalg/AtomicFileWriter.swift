@@ -116,6 +116,12 @@ enum FileReader {
     /// - Throws: `LinalgError.file(path:problem: .cannotOpen(reason:))` when the file is
     ///   missing, unreadable, a directory, or a read fails.
     static func bytes(at path: String) throws -> [UInt8] {
+        try read(path, atMost: nil).bytes
+    }
+
+    /// The first `maximumBytes` bytes of the file at `path` (all of it when `nil`), and its size from `fstat`.
+    /// - Throws: as ``bytes(at:)``.
+    static func read(_ path: String, atMost maximumBytes: Int?) throws -> (bytes: [UInt8], size: Int) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(path, "cannot open the file for reading", errno) }
         defer { _ = close(descriptor) }
@@ -128,11 +134,12 @@ enum FileReader {
         // Read straight into uninitialized storage sized from fstat; one byte more
         // shows whether the file ended there or grew (or is a pipe) and needs more reads.
         var readError: Int32 = 0
-        let requested = max(Int(status.st_size), 0) + 1
+        let size = max(Int(status.st_size), 0)
+        let requested = maximumBytes.map { min(size, $0) } ?? size + 1
         var bytes = [UInt8](unsafeUninitializedCapacity: requested) { buffer, count in
             count = readAll(descriptor, into: UnsafeMutableRawBufferPointer(buffer), error: &readError)
         }
-        if readError == 0 && bytes.count == requested {
+        if maximumBytes == nil && readError == 0 && bytes.count == requested {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let received = chunk.withUnsafeMutableBytes { readAll(descriptor, into: $0, error: &readError) }
@@ -141,7 +148,7 @@ enum FileReader {
             }
         }
         guard readError == 0 else { throw failure(path, "cannot read the file", readError) }
-        return bytes
+        return (bytes, size)
     }
 }
 

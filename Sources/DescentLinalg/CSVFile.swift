@@ -166,7 +166,7 @@ public enum CSVFile {
     }
 
     /// Whether `line` has a comma outside double quotes (a quoted header name may hold one).
-    private static func hasUnquotedComma(_ line: ArraySlice<UInt8>) -> Bool {
+    static func hasUnquotedComma(_ line: ArraySlice<UInt8>) -> Bool {
         var isQuoted = false
         for byte in line {
             if byte == UInt8(ascii: "\"") { isQuoted.toggle() }
@@ -176,7 +176,7 @@ public enum CSVFile {
     }
 
     /// A space, tab or carriage return: what surrounds cells and ends CRLF lines.
-    private static func isBlank(_ byte: UInt8) -> Bool {
+    static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 

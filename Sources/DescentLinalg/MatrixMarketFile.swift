@@ -130,20 +130,9 @@ public enum MatrixMarketFile {
         guard let bannerLine = lines.first, text.contains(where: { !isBlank($0) && $0 != UInt8(ascii: "\n") }) else {
             throw FileProblemError(.empty)
         }
-        let (format, symmetry) = try parseBanner(bannerLine)
-
-        var content = ContentLines(lines: lines)
-        guard let sizeLine = content.next() else {
-            throw FileProblemError(.malformedHeader("the size line is missing after the banner"))
-        }
-        let sizeCount = format == .array ? 2 : 3
-        let sizes = sizeLine.tokens.compactMap { Int(String(decoding: $0, as: UTF8.self)) }.filter { $0 >= 0 }
-        guard sizeLine.tokens.count == sizeCount, sizes.count == sizeCount else {
-            throw FileProblemError(
-                .malformedHeader(
-                    "line \(sizeLine.number): the size line must be \(format == .array ? "'rows columns'" : "'rows columns entries'")"
-                        + " as non-negative integers"))
-        }
+        let parsed = try header(lines, banner: bannerLine)
+        let (format, symmetry, sizeLine, sizes) = (parsed.format, parsed.symmetry, parsed.sizeLine, parsed.sizes)
+        var content = parsed.content
         let (rows, columns) = (sizes[0], sizes[1])
         if symmetry != .general && rows != columns {
             throw FileProblemError(
@@ -158,7 +147,7 @@ public enum MatrixMarketFile {
         if format == .coordinate, denseBytes > physicalMemoryBytes() {
             throw FileProblemError(
                 .malformedHeader(
-                    "line \(sizeLine.number): a \(rows)×\(columns) matrix needs \(gigabytes(denseBytes)) GB stored densely, "
+                    "line \(sizeLine): a \(rows)×\(columns) matrix needs \(gigabytes(denseBytes)) GB stored densely, "
                         + "more than this machine's \(gigabytes(physicalMemoryBytes())) GB; Descent stores matrices densely"))
         }
         switch format {
@@ -167,6 +156,29 @@ public enum MatrixMarketFile {
         case .coordinate:
             return try readCoordinates(&content, rows: rows, columns: columns, entries: sizes[2], symmetry: symmetry)
         }
+    }
+
+    /// The banner, and the size line with its line number and values, from a file's lines;
+    /// `content` is left just after the size line.
+    static func header(
+        _ lines: [ArraySlice<UInt8>], banner bannerLine: ArraySlice<UInt8>
+    ) throws(FileProblemError) -> (
+        format: Format, symmetry: Symmetry, content: ContentLines, sizeLine: Int, sizes: [Int]
+    ) {
+        let (format, symmetry) = try parseBanner(bannerLine)
+        var content = ContentLines(lines: lines)
+        guard let sizeLine = content.next() else {
+            throw FileProblemError(.malformedHeader("the size line is missing after the banner"))
+        }
+        let sizeCount = format == .array ? 2 : 3
+        let sizes = sizeLine.tokens.compactMap { Int(String(decoding: $0, as: UTF8.self)) }.filter { $0 >= 0 }
+        guard sizeLine.tokens.count == sizeCount, sizes.count == sizeCount else {
+            throw FileProblemError(
+                .malformedHeader(
+                    "line \(sizeLine.number): the size line must be \(format == .array ? "'rows columns'" : "'rows columns entries'")"
+                        + " as non-negative integers"))
+        }
+        return (format, symmetry, content, sizeLine.number, sizes)
     }
 
     /// The lines after the banner that hold something: blank lines and `%` comments are skipped wherever they are.
@@ -270,7 +282,7 @@ public enum MatrixMarketFile {
     }
 
     /// A space, tab or carriage return.
-    private static func isBlank(_ byte: UInt8) -> Bool {
+    static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 

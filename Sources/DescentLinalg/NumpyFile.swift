@@ -66,10 +66,21 @@ public enum NumpyFile {
     /// The magic string every `.npy` file starts with.
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
-    /// Parses the bytes of a whole `.npy` file.
-    static func decode<Scalar: BLASScalar>(
-        _ bytes: [UInt8], as _: Scalar.Type
-    ) throws(FileProblemError) -> Matrix<Scalar> {
+    /// Where the elements of a `.npy` file are and what they are, from its first bytes.
+    struct Layout {
+        var header: NumpyHeader
+        var elementType: NumpyElementType
+        var rows: Int
+        var columns: Int
+        /// The offset of the first element.
+        var dataStart: Int
+        /// The offset just past the last element: the file's least size.
+        var dataEnd: Int
+    }
+
+    /// Parses the magic string, version, header and shape from the start of a
+    /// `.npy` file; `bytes` may stop anywhere after the header.
+    static func layout(_ bytes: [UInt8]) throws(FileProblemError) -> Layout {
         guard !bytes.isEmpty else { throw FileProblemError(.empty) }
         let magicCount = min(bytes.count, magic.count)
         guard bytes[..<magicCount].elementsEqual(magic[..<magicCount]) else {
@@ -103,6 +114,18 @@ public enum NumpyFile {
         guard !countOverflow, !byteOverflow, !endOverflow else {
             throw FileProblemError(.malformedHeader("the shape \(header.shape) is too large"))
         }
+        return Layout(
+            header: header, elementType: elementType, rows: rows, columns: columns, dataStart: dataStart,
+            dataEnd: dataEnd)
+    }
+
+    /// Parses the bytes of a whole `.npy` file.
+    static func decode<Scalar: BLASScalar>(
+        _ bytes: [UInt8], as _: Scalar.Type
+    ) throws(FileProblemError) -> Matrix<Scalar> {
+        let layout = try layout(bytes)
+        let (header, elementType, rows, columns) = (layout.header, layout.elementType, layout.rows, layout.columns)
+        let (dataStart, dataEnd, count) = (layout.dataStart, layout.dataEnd, rows * columns)
         guard bytes.count >= dataEnd else {
             throw FileProblemError(.truncated(expectedBytes: dataEnd, actualBytes: bytes.count))
         }
