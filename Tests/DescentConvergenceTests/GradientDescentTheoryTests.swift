@@ -68,6 +68,10 @@ func isClose(_ a: Double, _ b: Double, relative tolerance: Double) -> Bool {
         #expect(theory.iterations(toReduceErrorBy: 1e-6, rate: 9.0 / 11) == 69)
         #expect(isClose(ConvergenceTheory.fractionalIterations(toReduceErrorBy: 1e-6, rate: 0.9), 131.13, relative: 1e-4))
         #expect(theory.iterations(toReduceErrorBy: 1e-6, rate: 0.9) == 132)
+        // κ = 1 at η* = 2/(μ+L): ρ = 0, one step lands on the minimum; a target already met needs none.
+        #expect(ConvergenceTheory.iterations(toReduceErrorBy: 1e-6, rate: 0) == 1)
+        #expect(ConvergenceTheory.iterations(toReduceErrorBy: 1, rate: 0.5) == 0)
+        #expect(ConvergenceTheory.iterations(toReduceErrorBy: 1e-6, rate: 1) == nil)
         #expect(theory.stabilityBound(of: .gradientDescent(learningRate: 0.1)) == 0.2)
     }
 

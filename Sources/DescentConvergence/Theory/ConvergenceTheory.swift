@@ -114,15 +114,16 @@ public struct ConvergenceTheory: Sendable {
     // MARK: - Iteration counts
 
     /// T(ε) = ⌈ln(1/ε)/(−ln ρ)⌉, the steps a rate-ρ contraction needs to shrink the error by ε.
-    /// - Returns: `nil` when ρ ≥ 1 (never), 0 when ρ = 0 or ε ≥ 1.
+    /// - Returns: `nil` when ρ ≥ 1 (never), 0 when ε ≥ 1 (already there), 1 when ρ = 0 (one step lands on w*).
     public func iterations(toReduceErrorBy epsilon: Double, rate: Double) -> Int? {
         Self.iterations(toReduceErrorBy: epsilon, rate: rate)
     }
 
-    /// T(ε) = ⌈ln(1/ε)/(−ln ρ)⌉; `nil` when ρ ≥ 1.
+    /// T(ε) = ⌈ln(1/ε)/(−ln ρ)⌉; `nil` when ρ ≥ 1, 0 when ε ≥ 1, 1 when ρ = 0.
     public static func iterations(toReduceErrorBy epsilon: Double, rate: Double) -> Int? {
         guard rate < 1 else { return nil }
-        guard rate > 0, epsilon < 1 else { return 0 }
+        guard epsilon < 1 else { return 0 }
+        guard rate > 0 else { return 1 }
         return Int((Double.log(1 / epsilon) / -Double.log(rate)).rounded(.up))
     }
 
