@@ -131,6 +131,35 @@ import Testing
         #expect(unstable.runs[0].held == true)  // the theory predicted the divergence, and its growth rate
     }
 
+    /// Degenerate bowls never crash and never give a false verdict: κ = 1 (η* lands on w* in one step),
+    /// d = 1 (a rotation changes nothing, so the adaptive pair is not judged), a run cut off before
+    /// it could show its rate (not judged), fewer dimensions than clusters.
+    @Test func degenerateBowlsAreHandled() throws {
+        var configuration = BowlSweep.Configuration()
+        configuration.dimensions = [1, 3]
+        configuration.conditionNumbers = [1, 10]
+        configuration.spectra = [.log, .clustered]
+        configuration.adaptiveSteps = 100
+        configuration.stochasticSteps = 500
+        let report = try BowlSweep(configuration).run()
+        let failures = report.failures.map { "\($0.bowlLabel) \($0.method.label): \($0.criterion)" }
+        #expect(failures.isEmpty)
+        let optimal = report.runs.filter { $0.method == .gradientDescentOptimal && $0.conditionNumber == 1 }
+        #expect(optimal.allSatisfy { $0.iterations == 1 && $0.predictedIterations == 1 })
+        let flatPairs = report.runs.filter { $0.method.family == .adaptive && ($0.dimension == 1 || $0.conditionNumber == 1) }
+        #expect(!flatPairs.isEmpty && flatPairs.allSatisfy { $0.held == nil })
+
+        var short = BowlSweep.Configuration()
+        short.dimensions = [4]
+        short.conditionNumbers = [10]
+        short.methods = [.customGradientDescent]
+        short.learningRate = 1e-9
+        short.maximumIterations = 100
+        let cut = try BowlSweep(short).run().runs[0]
+        #expect(cut.held == nil)
+        #expect(cut.criterion.hasPrefix("not judged"))
+    }
+
     /// CSV: a header and one line per run with the same number of cells; JSON decodes back.
     @Test func reportFormats() throws {
         var configuration = BowlSweep.Configuration()

@@ -119,15 +119,15 @@ public enum BowlSweepSpectrum: String, CaseIterable, Codable, Sendable {
     case log
     /// λ evenly spaced between μ and L.
     case linear
-    /// Five tight clusters (±1%) spread log-uniformly: conjugate gradient's favourite.
+    /// Five tight clusters (±1%; fewer when d < 5) spread log-uniformly: conjugate gradient's favourite.
     case clustered
 
-    /// The shape it names.
-    public var shape: SpectrumShape {
+    /// The shape it names in dimension `d` (at most d clusters).
+    public func shape(dimension d: Int) -> SpectrumShape {
         switch self {
         case .log: .logUniform
         case .linear: .linear
-        case .clustered: .clustered(count: 5, relativeWidth: 0.01)
+        case .clustered: .clustered(count: min(5, d), relativeWidth: 0.01)
         }
     }
 }
