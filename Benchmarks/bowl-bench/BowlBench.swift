@@ -109,6 +109,9 @@ struct BowlBench: ParsableCommand {
             guard κ.isFinite, κ >= 1 else {
                 throw ValidationError("--conditions: κ = \(text) is impossible (κ = λmax/λmin ≥ 1)")
             }
+            guard κ <= 1e12 else {
+                throw ValidationError("--conditions: κ = \(text) is beyond 1e12, where rounding in H (ε·λmax) swamps λmin")
+            }
             return κ
         }
         configuration.spectra = try values(spectra, "--spectra") { BowlSweepSpectrum(rawValue: $0.lowercased()) }
@@ -136,7 +139,7 @@ struct BowlBench: ParsableCommand {
         }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be ≥ 1, got \(maxIterations)") }
         guard adaptiveSteps >= 1 else { throw ValidationError("--adaptive-steps must be ≥ 1, got \(adaptiveSteps)") }
-        guard sgdSteps >= 10 else { throw ValidationError("--sgd-steps must be ≥ 10, got \(sgdSteps)") }
+        guard sgdSteps >= 100 else { throw ValidationError("--sgd-steps must be ≥ 100, got \(sgdSteps)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be ≥ 1, got \(batchSize)") }
         configuration.tolerance = tolerance
         configuration.seed = seed

@@ -92,6 +92,8 @@ import Testing
         let edits: [(String, (inout BowlSweep.Configuration) -> Void)] = [
             ("dimension", { $0.dimensions = [0] }),
             ("condition number", { $0.conditionNumbers = [0.5] }),
+            ("condition number", { $0.conditionNumbers = [1e13] }),
+            ("condition number", { $0.dimensions = [1, 10] }),  // a 1-D bowl with κ = 10 … 10⁴
             ("tolerance", { $0.tolerance = 1 }),
             ("tolerance", { $0.tolerance = 0 }),
             ("learning rate", { $0.learningRate = 0 }),
@@ -136,12 +138,16 @@ import Testing
     /// it could show its rate (not judged), fewer dimensions than clusters.
     @Test func degenerateBowlsAreHandled() throws {
         var configuration = BowlSweep.Configuration()
-        configuration.dimensions = [1, 3]
+        configuration.dimensions = [3]
         configuration.conditionNumbers = [1, 10]
         configuration.spectra = [.log, .clustered]
         configuration.adaptiveSteps = 100
         configuration.stochasticSteps = 500
-        let report = try BowlSweep(configuration).run()
+        var oneDimensional = configuration
+        oneDimensional.dimensions = [1]
+        oneDimensional.conditionNumbers = [1]
+        var report = try BowlSweep(configuration).run()
+        report.runs += try BowlSweep(oneDimensional).run().runs
         let failures = report.failures.map { "\($0.bowlLabel) \($0.method.label): \($0.criterion)" }
         #expect(failures.isEmpty)
         let optimal = report.runs.filter { $0.method == .gradientDescentOptimal && $0.conditionNumber == 1 }

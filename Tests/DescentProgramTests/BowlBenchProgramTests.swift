@@ -76,6 +76,8 @@ import Testing
         (["--learning-rate", "0"], "--learning-rate"),
         (["--learning-rate", "-1"], "--learning-rate"),
         (["--conditions", "0.5"], "κ"),
+        (["--conditions", "1e13"], "1e12"),
+        (["--dimensions", "1", "--conditions", "10"], "1-D"),
         (["--momentum", "1"], "--momentum"),
         (["--momentum", "1.5"], "--momentum"),
         (["--tolerance", "1"], "--tolerance"),

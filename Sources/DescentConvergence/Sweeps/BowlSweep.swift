@@ -173,11 +173,19 @@ public struct BowlSweep: Sendable {
                 throw .invalidProblem("the sweep is empty: give at least one dimension, condition number, spectrum and method")
             }
             for d in dimensions { try require(Double(d), "dimension", "an integer ≥ 1") { $0 >= 1 } }
-            for κ in conditionNumbers { try require(κ, "condition number", "a finite number ≥ 1") { $0 >= 1 } }
+            for κ in conditionNumbers {
+                try require(κ, "condition number", "a number in [1, 1e12] (beyond it rounding in H, ε·λmax, swamps λmin)") {
+                    $0 >= 1 && $0 <= 1e12
+                }
+                if κ != 1, dimensions.contains(1) {
+                    throw .invalidParameter(
+                        name: "condition number", value: κ, requirement: "1 when the dimension is 1 (a 1-D bowl has a single eigenvalue)")
+                }
+            }
             try require(tolerance, "tolerance", "in (0, 1)") { $0 > 0 && $0 < 1 }
             try require(Double(maximumIterations), "maximum iterations", "≥ 1") { $0 >= 1 }
             try require(Double(adaptiveSteps), "adaptive steps", "≥ 1") { $0 >= 1 }
-            try require(Double(stochasticSteps), "stochastic steps", "≥ 10") { $0 >= 10 }
+            try require(Double(stochasticSteps), "stochastic steps", "≥ 100") { $0 >= 100 }
             try require(Double(batchSize), "batch size", "≥ 1") { $0 >= 1 }
             if let learningRate { try require(learningRate, "learning rate", "a finite number > 0") { $0 > 0 } }
             if let momentum { try require(momentum, "momentum", "in [0, 1)") { $0 >= 0 && $0 < 1 } }
