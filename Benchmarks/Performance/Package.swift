@@ -20,7 +20,7 @@ import PackageDescription
 let benchmarkDependencies: [Target.Dependency] = [
     .product(name: "Descent", package: "Descent"),
     "CBaselineBLAS",
-    .product(name: "Benchmark", package: "package-benchmark"),
+    .product(name: "Benchmark", package: "benchmark"),
 ]
 
 /// A benchmark target in the layout the plugin expects: Benchmarks/<Name>/<Name>.swift.
@@ -29,7 +29,7 @@ func benchmarkTarget(_ name: String) -> Target {
         name: name,
         dependencies: benchmarkDependencies,
         path: "Benchmarks/\(name)",
-        plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
 }
 
@@ -39,7 +39,8 @@ let package = Package(
     dependencies: [
         // `name:` makes the product reference independent of the clone's folder name.
         .package(name: "Descent", path: "../.."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // package-benchmark, under its current name (the old one, package-benchmark, makes the plugin warn).
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // cblas_dgemm and LAPACKE_dsyevd for the baselines, found through pkg-config.
