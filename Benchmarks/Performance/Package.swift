@@ -20,6 +20,7 @@ import PackageDescription
 let benchmarkDependencies: [Target.Dependency] = [
     .product(name: "Descent", package: "Descent"),
     "CBaselineBLAS",
+    "PerformanceSupport",
     .product(name: "Benchmark", package: "benchmark"),
 ]
 
@@ -48,6 +49,11 @@ let package = Package(
             name: "CBaselineBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // The paired-ratio metric that the benchmark targets share.
+        .target(
+            name: "PerformanceSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")]
         ),
         // GEMM wrapper overhead and the symmetric eigen-decomposition, each against the bare C call.
         benchmarkTarget("LinalgBenchmarks"),

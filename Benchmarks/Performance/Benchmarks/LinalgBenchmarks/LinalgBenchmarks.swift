@@ -12,19 +12,28 @@
 // - Symmetric eigen-decomposition, all pairs with vectors, n = 200 and 1000:
 //   `SymmetricEigen(of:)` against `LAPACKE_dsyevd` on a copy of the input made
 //   in the timed region (LAPACK overwrites its input; ours copies too).
+// A third benchmark per case, "paired", times both sides back to back in every
+// iteration (order alternating) and reports Descent/raw as a custom metric in
+// per mille: the robust figure when the machine's load changes between the
+// two separate benchmarks (PerformanceSupport/PairedRatio.swift).
 // Setup checks first that both sides give bitwise-identical results, so the
-// two rows time the same arithmetic.
+// rows time the same arithmetic.
 
 import Benchmark
 import CBaselineBLAS
 import Descent
+import PerformanceSupport
+
+/// Descent's time over the raw call's, per mille.
+let overRaw = ratioMetric("Descent/raw")
+
+/// Configuration of a paired benchmark: the ratio and the wall clock of both sides together.
+func pairedConfiguration(maxDuration: Duration = .seconds(3)) -> Benchmark.Configuration {
+    .init(metrics: [overRaw, .wallClock], warmupIterations: 3, maxDuration: maxDuration, maxIterations: 1000)
+}
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
-        warmupIterations: 3,
-        maxDuration: .seconds(3),
-        maxIterations: 1000)
+    useSuiteDefaults(warmupIterations: 3, maxDuration: .seconds(3), maxIterations: 1000)
 
     for n in [64, 256, 1024] {
         let configuration = Benchmark.Configuration(scalingFactor: n == 64 ? .kilo : .one)
@@ -40,6 +49,19 @@ let benchmarks: @Sendable () -> Void = {
         } setup: {
             try GEMMCase(n: n)
         }
+        // Calls a side: at n = 64 one call is ~20 µs (50 keep the clock's cost out of the
+        // ratio); at n = 256, ~1 ms (5 smooth out OpenBLAS's thread wake-ups).
+        let calls = n == 64 ? 50 : n == 256 ? 5 : 1
+        Benchmark("GEMM n=\(n) paired Descent/raw", configuration: pairedConfiguration()) { benchmark, state in
+            for iteration in benchmark.scaledIterations {
+                let ratio = pairedRatio(
+                    iteration: iteration, calls: calls, numerator: { gemm(state.a, state.b, into: &state.c) },
+                    denominator: { state.rawGEMM() })
+                record(ratio, as: overRaw, in: benchmark)
+            }
+        } setup: {
+            try GEMMCase(n: n)
+        }
     }
 
     for n in [200, 1000] {
@@ -51,6 +73,18 @@ let benchmarks: @Sendable () -> Void = {
         }
         Benchmark("SymmetricEigen n=\(n) raw LAPACKE_dsyevd", configuration: configuration) { benchmark, state in
             for _ in benchmark.scaledIterations { blackHole(try state.rawEigen()) }
+        } setup: {
+            try EigenCase(n: n)
+        }
+        Benchmark(
+            "SymmetricEigen n=\(n) paired Descent/raw", configuration: pairedConfiguration(maxDuration: .seconds(n == 1000 ? 10 : 3))
+        ) { benchmark, state in
+            for iteration in benchmark.scaledIterations {
+                let ratio = try pairedRatio(
+                    iteration: iteration, numerator: { blackHole(try state.descentEigen().values[0]) },
+                    denominator: { blackHole(try state.rawEigen()) })
+                record(ratio, as: overRaw, in: benchmark)
+            }
         } setup: {
             try EigenCase(n: n)
         }

@@ -19,13 +19,10 @@
 
 import Benchmark
 import Descent
+import PerformanceSupport
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
-        warmupIterations: 10,
-        maxDuration: .seconds(3),
-        maxIterations: 20_000)
+    useSuiteDefaults(warmupIterations: 10, maxDuration: .seconds(3), maxIterations: 20_000)
 
     for batchSize in [32, 128] {
         for kind in OptimizerKind.allCases {
