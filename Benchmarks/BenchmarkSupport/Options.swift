@@ -48,7 +48,8 @@ where Suite.RawValue == String {
 public struct MinimumTimeOption: ParsableArguments {
     @Option(
         name: .customLong("min-time"),
-        help: ArgumentHelp("Least measured time per side (computation) of each case; the program says its default.",
+        help: ArgumentHelp(
+            "Least measured time per side (computation) of each case; the program says its default.",
             valueName: "seconds"),
         transform: { text in try positiveSeconds(text, option: "--min-time") })
     public var minimumSeconds: Double?

@@ -17,13 +17,19 @@ import Foundation
 public struct InputError: Error, CustomStringConvertible {
     /// What went wrong and what to do about it.
     public var message: String
+
+    /// - Parameter message: what went wrong and what to do about it, one line.
     public init(_ message: String) { self.message = message }
+
+    /// The message, as the program prints it after `program: error: `.
     public var description: String { message }
 }
 
 /// `--json <path>`: also write every result as JSON.
 public struct JSONOutputOption: ParsableArguments {
-    @Option(name: .customLong("json"), help: ArgumentHelp("Also write every result as JSON to <path> (atomically).", valueName: "path"))
+    @Option(
+        name: .customLong("json"),
+        help: ArgumentHelp("Also write every result as JSON to <path> (atomically).", valueName: "path"))
     public var path: String?
 
     public init() {}

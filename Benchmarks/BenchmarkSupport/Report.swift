@@ -131,7 +131,8 @@ public struct RunReport {
         let verdicts = tables.flatMap(\.verdicts)
         let passed = verdicts.filter { $0 == .pass }.count
         let failed = verdicts.filter { $0 == .fail }.count
-        let count = passed + failed > 0 ? "\(passed) of \(passed + failed) \(targets) pass\(failed > 0 ? ", \(failed) FAIL" : "")" : ""
+        let count =
+            passed + failed > 0 ? "\(passed) of \(passed + failed) \(targets) pass\(failed > 0 ? ", \(failed) FAIL" : "")" : ""
         let opening = [count, remark].filter { !$0.isEmpty }.joined(separator: " ")
         print(
             "\n**Summary:** \(opening.isEmpty ? "" : opening + "; ")total run time \(fixed(elapsedSeconds, 0)) s. "

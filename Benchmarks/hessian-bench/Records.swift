@@ -130,7 +130,8 @@ struct FrameworkResults: Codable, ComparisonResults {
     var lanczos: Lanczos?
 
     static let optionName = "frameworks"
-    static let optionHelp = "JSON from scripts/bench_hessian_jax.py: adds JAX columns, ratios and the agreement of the eigenvalues."
+    static let optionHelp =
+        "JSON from scripts/bench_hessian_jax.py: adds JAX columns, ratios and the agreement of the eigenvalues."
     static let description = "JAX results"
     static let producer = "scripts/bench_hessian_jax.py --json"
 

@@ -77,7 +77,8 @@ let benchmarks: @Sendable () -> Void = {
             try EigenCase(n: n)
         }
         Benchmark(
-            "SymmetricEigen n=\(n) paired Descent/raw", configuration: pairedConfiguration(maxDuration: .seconds(n == 1000 ? 10 : 3))
+            "SymmetricEigen n=\(n) paired Descent/raw",
+            configuration: pairedConfiguration(maxDuration: .seconds(n == 1000 ? 10 : 3))
         ) { benchmark, state in
             for iteration in benchmark.scaledIterations {
                 let ratio = try pairedRatio(
