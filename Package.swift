@@ -96,30 +96,45 @@ let package = Package(
         // What both benchmark programs report about the machine they ran on.
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["COpenBLAS"],
+            dependencies: [
+                "COpenBLAS", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/BenchmarkSupport"
         ),
         .executableTarget(
             name: "linalg-bench",
-            dependencies: ["DescentLinalg", "COpenBLAS", "BenchmarkSupport"],
+            dependencies: [
+                "DescentLinalg", "COpenBLAS", "BenchmarkSupport", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/linalg-bench"
         ),
         // Gradient and Hessian-vector cost of the autograd engine against hand-written backprop on BLAS.
         .executableTarget(
             name: "autograd-bench",
-            dependencies: ["DescentNN", "COpenBLAS", "BenchmarkSupport"],
+            dependencies: [
+                "DescentNN", "COpenBLAS", "BenchmarkSupport", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/autograd-bench"
         ),
         // Training throughput (samples/s) of the digits MLP against PyTorch and JAX measured in the same session.
         .executableTarget(
             name: "training-bench",
-            dependencies: ["DescentTraining", "COpenBLAS", "BenchmarkSupport"],
+            dependencies: [
+                "DescentTraining", "COpenBLAS", "BenchmarkSupport", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/training-bench"
         ),
         // Exact Hessians (structured and generic) and Lanczos against JAX measured in the same session.
         .executableTarget(
             name: "hessian-bench",
-            dependencies: ["DescentConvergence", "COpenBLAS", "BenchmarkSupport"],
+            dependencies: [
+                "DescentConvergence", "COpenBLAS", "BenchmarkSupport", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/hessian-bench"
         ),
         .executableTarget(

@@ -84,3 +84,59 @@ public func duration(_ seconds: Double) -> String {
 public func progress(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+// MARK: - The run around the tables
+
+/// What every program prints around its tables: a header (title, machine, load
+/// average, the command as typed) and a closing summary (targets passed, run
+/// time, the load others put on the CPUs, the checksum of consumed results).
+public struct RunReport {
+    /// "linalg-bench".
+    public let program: String
+    /// The machine, read when the run started.
+    public let machine: MachineDescription
+    private let started: UInt64
+    private let competingLoad: CompetingLoadMonitor
+
+    /// Starts the clock and the load monitor of a run.
+    public init(program: String) {
+        self.program = program
+        machine = MachineDescription.current()
+        started = monotonicNanoseconds()
+        competingLoad = CompetingLoadMonitor()
+    }
+
+    /// The arguments as typed (without the program name), or "default".
+    public var arguments: [String] { Array(CommandLine.arguments.dropFirst()) }
+
+    /// Seconds since the run started.
+    public var elapsedSeconds: Double { Double(monotonicNanoseconds() - started) * 1e-9 }
+
+    /// Prints the title, the machine, the load average and `- Run: \`arguments\`, <details>`.
+    /// - Parameter details: how the run measures (seed, repetitions…); may span several lines.
+    public func printHeader(_ details: String) {
+        print("# \(program) results\n")
+        print(machine.markdown)
+        print("- Load average (1, 5, 15 min) at start: \(loadAverage())")
+        print("- Run: `\(arguments.isEmpty ? "default" : arguments.joined(separator: " "))`, \(details)")
+    }
+
+    /// Prints every table, then the summary line.
+    /// - Parameters:
+    ///   - tables: the results, in order.
+    ///   - targets: what the verdicts are called in the summary ("targets", "HVP targets").
+    ///   - remark: said after the count of targets (e.g. that no framework results were given).
+    public func printTablesAndSummary(_ tables: [ResultTable], targets: String = "targets", remark: String = "") {
+        for table in tables { print("\n" + table.markdown) }
+        let verdicts = tables.flatMap(\.verdicts)
+        let passed = verdicts.filter { $0 == .pass }.count
+        let failed = verdicts.filter { $0 == .fail }.count
+        let count =
+            passed + failed > 0 ? "\(passed) of \(passed + failed) \(targets) pass\(failed > 0 ? ", \(failed) FAIL" : "")" : ""
+        let opening = [count, remark].filter { !$0.isEmpty }.joined(separator: " ")
+        print(
+            "\n**Summary:** \(opening.isEmpty ? "" : opening + "; ")total run time \(fixed(elapsedSeconds, 0)) s. "
+                + "During the run \(competingLoad.summary()); load average at the end \(loadAverage()). "
+                + "(Checksum of consumed results: \(checksumOfConsumedResults()).)")
+    }
+}

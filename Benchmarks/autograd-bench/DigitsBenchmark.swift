@@ -18,21 +18,21 @@ struct DigitsData {
 
     /// Reads `path`, keeps the first `examples` rows, scales pixels to [0, 1].
     /// - Throws: a message saying what is wrong with the file.
-    static func read(from path: String, examples: Int) throws(UsageError) -> DigitsData {
+    static func read(from path: String, examples: Int) throws(InputError) -> DigitsData {
         let table: CSVTable<Double>
         do { table = try CSVFile.read(from: path, as: Double.self) } catch {
-            throw UsageError("cannot read the digits data: \(error)")
+            throw InputError("cannot read the digits data: \(error)")
         }
         let matrix = table.matrix
         guard table.header?.last == "digit", matrix.columns == 65 else {
-            throw UsageError("'\(path)' is not the digits data: expected 64 pixel columns and a last column 'digit'")
+            throw InputError("'\(path)' is not the digits data: expected 64 pixel columns and a last column 'digit'")
         }
         guard matrix.rows >= examples else {
-            throw UsageError("'\(path)' has \(matrix.rows) examples; the benchmark needs \(examples)")
+            throw InputError("'\(path)' has \(matrix.rows) examples; the benchmark needs \(examples)")
         }
         let labels = (0..<examples).map { Int(matrix[$0, 64]) }
         guard labels.allSatisfy({ (0..<10).contains($0) }) else {
-            throw UsageError("'\(path)': the 'digit' column must hold integers 0–9")
+            throw InputError("'\(path)': the 'digit' column must hold integers 0–9")
         }
         let pixels = Matrix<Double>(rows: examples, columns: 64) { i, j in matrix[i, j] / 16 }
         return DigitsData(batch: Batch(inputs: pixels, labels: labels, classes: 10))

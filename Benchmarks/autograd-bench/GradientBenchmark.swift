@@ -25,12 +25,9 @@ func benchmarkGradient<Scalar: BLASScalar>(
     _: Scalar.Type, model spec: ModelSpec, batch size: Int, policy: MeasurementPolicy, seed: UInt64,
     into table: inout ResultTable, records: inout [ResultRecord]
 ) {
-    progress("gradient \(Scalar.self) \(spec.name) batch \(size)…")
-    var generator = caseGenerator(seed: seed, suite: .gradient, model: spec, batch: size, Scalar.self)
-    let weights = modelWeights(spec, Scalar.self, using: &generator)
-    let batch = Batch<Scalar>.random(spec, size: size, using: &generator)
-    let library = LibraryModel(spec, weights: weights, batch: batch)
-    let raw = RawNetwork(spec, weights: weights, batch: batch)
+    let inputs = CaseInputs<Scalar>(.gradient, model: spec, batch: size, seed: seed)
+    let library = inputs.library
+    let raw = RawNetwork(spec, weights: inputs.weights, batch: inputs.batch)
 
     // Correctness first: the same loss and gradient, up to the order of summation.
     let loss = library.loss().scalarValue

@@ -46,12 +46,9 @@ func benchmarkHVP<Scalar: BLASScalar>(
     _: Scalar.Type, model spec: ModelSpec, batch size: Int, policy: MeasurementPolicy, seed: UInt64,
     into table: inout ResultTable, records: inout [ResultRecord]
 ) {
-    progress("hvp \(Scalar.self) \(spec.name) batch \(size)…")
-    var generator = caseGenerator(seed: seed, suite: .hvp, model: spec, batch: size, Scalar.self)
-    let weights = modelWeights(spec, Scalar.self, using: &generator)
-    let batch = Batch<Scalar>.random(spec, size: size, using: &generator)
-    let library = LibraryModel(spec, weights: weights, batch: batch)
-    let direction = randomDirection(like: library.parameters, using: &generator)
+    var inputs = CaseInputs<Scalar>(.hvp, model: spec, batch: size, seed: seed)
+    let library = inputs.library
+    let direction = randomDirection(like: library.parameters, using: &inputs.generator)
     let hessian = library.hessianOperator()
 
     // Correctness first: the operator's gradient is the plain gradient, and a
@@ -97,14 +94,13 @@ func benchmarkDirections<Scalar: BLASScalar>(
     _: Scalar.Type, model spec: ModelSpec, batch size: Int, policy: MeasurementPolicy, seed: UInt64,
     into table: inout ResultTable, records: inout [ResultRecord]
 ) {
-    progress("directions \(Scalar.self) \(spec.name) batch \(size)…")
-    var generator = caseGenerator(seed: seed, suite: .directions, model: spec, batch: size, Scalar.self)
-    let weights = modelWeights(spec, Scalar.self, using: &generator)
-    let batch = Batch<Scalar>.random(spec, size: size, using: &generator)
-    let library = LibraryModel(spec, weights: weights, batch: batch)
+    var inputs = CaseInputs<Scalar>(.directions, model: spec, batch: size, seed: seed)
+    let library = inputs.library
     let hessian = library.hessianOperator()
     let counts = [1, 16, 64]
-    let directions = counts.map { Matrix<Scalar>.randomNormal(rows: hessian.parameterCount, columns: $0, using: &generator) }
+    let directions = counts.map {
+        Matrix<Scalar>.randomNormal(rows: hessian.parameterCount, columns: $0, using: &inputs.generator)
+    }
 
     // Correctness first: column j of a sweep is the product with column j alone.
     let wide = hessian.apply(to: directions[2])

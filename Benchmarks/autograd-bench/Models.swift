@@ -98,3 +98,22 @@ func caseGenerator<Scalar>(seed: UInt64, suite: Suite, model: ModelSpec, batch: 
     return Xoshiro256StarStar(
         seed: seed &+ (suiteTag << 56) &+ (typeTag << 48) &+ (modelTag << 24) &+ UInt64(batch))
 }
+
+/// What every case of the gradient, hvp and directions suites starts from: the
+/// case's own generator (to draw more from), seeded weights, a random batch and
+/// the library model on them, drawn in that order.
+struct CaseInputs<Scalar: BLASScalar> {
+    var generator: Xoshiro256StarStar
+    let weights: [(weight: Matrix<Scalar>, bias: Matrix<Scalar>)]
+    let batch: Batch<Scalar>
+    let library: LibraryModel<Scalar>
+
+    /// Reports the case on standard error and draws its inputs.
+    init(_ suite: Suite, model spec: ModelSpec, batch size: Int, seed: UInt64) {
+        progress("\(suite.rawValue) \(Scalar.self) \(spec.name) batch \(size)…")
+        generator = caseGenerator(seed: seed, suite: suite, model: spec, batch: size, Scalar.self)
+        weights = modelWeights(spec, Scalar.self, using: &generator)
+        batch = Batch<Scalar>.random(spec, size: size, using: &generator)
+        library = LibraryModel(spec, weights: weights, batch: batch)
+    }
+}

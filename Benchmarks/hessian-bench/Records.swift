@@ -87,7 +87,7 @@ struct RunResults: Encodable {
 // MARK: - JAX
 
 /// What scripts/bench_hessian_jax.py writes.
-struct FrameworkResults: Codable {
+struct FrameworkResults: Codable, ComparisonResults {
     struct Exact: Codable {
         var model: String
         var loss: String
@@ -129,43 +129,12 @@ struct FrameworkResults: Codable {
     var exact: [Exact]
     var lanczos: Lanczos?
 
-    /// Reads the JSON file at `path`.
-    /// - Throws: a message naming the file when it cannot be read or decoded.
-    static func read(from path: String) throws(UsageError) -> FrameworkResults {
-        do {
-            return try JSONDecoder().decode(FrameworkResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw UsageError(
-                "cannot read JAX results from '\(path)' (expected the JSON of scripts/bench_hessian_jax.py --json): \(error)")
-        }
-    }
+    static let optionName = "frameworks"
+    static let optionHelp =
+        "JSON from scripts/bench_hessian_jax.py: adds JAX columns, ratios and the agreement of the eigenvalues."
+    static let description = "JAX results"
+    static let producer = "scripts/bench_hessian_jax.py --json"
 
     /// JAX's record for this model and loss.
     func exact(model: String, loss: String) -> Exact? { exact.first { $0.model == model && $0.loss == loss } }
-}
-
-// MARK: - Writing the results
-
-/// Checks before anything is measured that `path`'s directory exists, so a
-/// bad `--json` path fails at once, not after the run.
-/// - Throws: a message naming the directory.
-func checkWritable(_ path: String) throws(UsageError) {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
-        FileManager.default.isWritableFile(atPath: directory)
-    else { throw UsageError("cannot write '\(path)': the directory '\(directory)' does not exist or is not writable") }
-}
-
-/// Writes `results` as JSON to `path`, atomically (Foundation writes a
-/// temporary file beside it and renames it).
-/// - Throws: a message naming the file.
-func write(_ results: RunResults, to path: String) throws(UsageError) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-        try encoder.encode(results).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw UsageError("cannot write '\(path)': \(error)")
-    }
 }

@@ -73,16 +73,16 @@ struct DigitsProblem {
     let targets: Matrix<Double>
 
     /// - Throws: a message when the bundled data cannot be loaded.
-    static func load() throws(UsageError) -> DigitsProblem {
+    static func load() throws(InputError) -> DigitsProblem {
         do {
             let data = try Dataset<Double>.load(.digits)
-            guard let targets = data.oneHotTargets else { throw UsageError("the digits data set has no labels") }
+            guard let targets = data.oneHotTargets else { throw InputError("the digits data set has no labels") }
             let inputs = try Standardizer(fittedTo: data.features).standardized(data.features)
             return DigitsProblem(inputs: inputs, targets: targets)
-        } catch let error as UsageError {
+        } catch let error as InputError {
             throw error
         } catch {
-            throw UsageError("cannot load the digits data: \(error)")
+            throw InputError("cannot load the digits data: \(error)")
         }
     }
 }

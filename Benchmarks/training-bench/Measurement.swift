@@ -18,7 +18,7 @@ import DescentTraining
 /// on this shared 2-CPU machine a build next door slows a case by 2–100×
 /// (OpenBLAS's and OpenMP's spinning threads lose their CPU). Returns the last
 /// result and the share of the CPUs that others used while it ran.
-func measureWhileQuiet<Result>(_ label: String, options: Options, _ measure: () -> Result) -> (
+func measureWhileQuiet<Result>(_ label: String, options: TrainingBench, _ measure: () -> Result) -> (
     result: Result, competingLoad: Double
 ) {
     var attempt = 1
@@ -45,7 +45,7 @@ func epochsPerRun(epochSeconds: Double, runSeconds: Double) -> Int {
 
 /// Times the Trainer and the engine loop for one optimizer and batch size.
 func measureThroughput(
-    _ kind: OptimizerKind, batch: Int, data: Dataset<Float>, model: Sequential<Float>, options: Options
+    _ kind: OptimizerKind, batch: Int, data: Dataset<Float>, model: Sequential<Float>, options: TrainingBench
 ) -> CaseResult {
     var spec = RunSpec(
         data: data, batchSize: batch, epochs: 2, seed: options.seed, initialModel: model,
@@ -74,7 +74,7 @@ func measureThroughput(
 
 /// Median seconds per step of every phase for one optimizer and batch size.
 func measurePhases(
-    _ kind: OptimizerKind, batch: Int, data: Dataset<Float>, model: Sequential<Float>, options: Options
+    _ kind: OptimizerKind, batch: Int, data: Dataset<Float>, model: Sequential<Float>, options: TrainingBench
 ) -> [PhaseRecord] {
     var spec = RunSpec(
         data: data, batchSize: batch, epochs: 2, seed: options.seed, initialModel: model,
@@ -92,7 +92,7 @@ func measurePhases(
 
 /// Wall time of 20 epochs of Adam at batch 32 through the Trainer: the first
 /// run in the process (cold) and the median of the following runs.
-func measureTwentyEpochs(data: Dataset<Float>, model: Sequential<Float>, options: Options) -> (
+func measureTwentyEpochs(data: Dataset<Float>, model: Sequential<Float>, options: TrainingBench) -> (
     record: EpochsRecord, cold: Double
 ) {
     let spec = RunSpec(

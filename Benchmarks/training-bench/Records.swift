@@ -61,7 +61,7 @@ struct PhaseRecord: Codable, Sendable {
 // MARK: - PyTorch and JAX
 
 /// What scripts/bench_training_frameworks.py writes.
-struct FrameworkResults: Codable {
+struct FrameworkResults: Codable, ComparisonResults {
     var program: String
     var torchVersion: String
     var jaxVersion: String
@@ -73,17 +73,10 @@ struct FrameworkResults: Codable {
     var throughput: [ThroughputRecord]
     var twentyEpochs: [EpochsRecord]
 
-    /// Reads the JSON file at `path`.
-    /// - Throws: a message naming the file when it cannot be read or decoded.
-    static func read(from path: String) throws(UsageError) -> FrameworkResults {
-        do {
-            return try JSONDecoder().decode(FrameworkResults.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw UsageError(
-                "cannot read framework results from '\(path)' (expected the JSON of "
-                    + "scripts/bench_training_frameworks.py --json): \(error)")
-        }
-    }
+    static let optionName = "frameworks"
+    static let optionHelp = "JSON from scripts/bench_training_frameworks.py: adds PyTorch and JAX columns and the ratios."
+    static let description = "framework results"
+    static let producer = "scripts/bench_training_frameworks.py --json"
 
     /// The median samples per second of `framework` for this optimizer and batch size.
     func samplesPerSecond(_ framework: String, _ optimizer: OptimizerKind, _ batch: Int) -> Double? {
@@ -108,28 +101,4 @@ struct RunResults: Encodable {
     /// The PyTorch and JAX results given with `--frameworks`, if any.
     var frameworks: FrameworkResults?
     var checksum: Double
-}
-
-/// Checks before anything is measured that `path`'s directory exists, so a
-/// bad `--json` path fails at once, not after the run.
-/// - Throws: a message naming the directory.
-func checkWritable(_ path: String) throws(UsageError) {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
-        FileManager.default.isWritableFile(atPath: directory)
-    else { throw UsageError("cannot write '\(path)': the directory '\(directory)' does not exist or is not writable") }
-}
-
-/// Writes `results` as JSON to `path`, atomically (Foundation writes a
-/// temporary file beside it and renames it).
-/// - Throws: a message naming the file.
-func write(_ results: RunResults, to path: String) throws(UsageError) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-        try (encoder.encode(results) + Data([10])).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw UsageError("cannot write '\(path)': \(error)")
-    }
 }
