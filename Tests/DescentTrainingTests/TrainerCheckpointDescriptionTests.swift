@@ -36,3 +36,36 @@ struct TrainerCheckpointDescriptionTests {
         #expect(best.specification.loss == .softmaxCrossEntropy && best.metadata["epoch"] != nil)
     }
 }
+
+/// The getting-started model of docs/guides/eigen-hessian.md: a digits MLP
+/// trained for 5 epochs whose checkpoint `eigen hessian` reads. Set
+/// DESCENT_GUIDE_CHECKPOINT to a folder to keep it (the guide's run used
+/// `DESCENT_GUIDE_CHECKPOINT=/tmp/digits-mlp swift test --filter guideCheckpoint`).
+@Suite("Guide checkpoint")
+struct GuideCheckpointTests {
+    @Test func guideCheckpoint() throws {
+        let scratch = try ScratchDirectory()
+        let directory = ProcessInfo.processInfo.environment["DESCENT_GUIDE_CHECKPOINT"] ?? scratch.path
+
+        // --- the guide's snippet ---
+        let digits = try Dataset.load(.digits, as: Float.self)
+        let splits = try digits.split(trainingFraction: 0.8, validationFraction: 0.1, seed: 1, stratified: true)
+        var generator = Xoshiro256StarStar(seed: 7)
+        let model = Sequential<Float>([
+            try Standardizer(fittedTo: splits.training.features),
+            try Dense.pytorchDefault(inputs: 64, outputs: 32, using: &generator), Activation(.tanh),
+            try Dense.pytorchDefault(inputs: 32, outputs: 10, using: &generator),
+        ])
+        var trainer = Trainer(
+            model: model, optimizer: try SGD<Float>(learningRate: 0.1, momentum: 0.9, convention: .pytorch),
+            configuration: TrainingConfiguration(
+                epochs: 5, batchSize: 32, seed: 2, loss: .softmaxCrossEntropy, checkpointDirectory: directory,
+                progress: .silent))
+        try trainer.fit(splits.training, validation: splits.validation)
+        // --- end of snippet ---
+
+        let checkpoint = try ModelCheckpoint<Float>(contentsOf: directory + "/model.safetensors")
+        #expect(checkpoint.specification.inputWidth == 64 && checkpoint.specification.loss == .softmaxCrossEntropy)
+        #expect((trainer.history.epochs.last?.validationAccuracy ?? 0) > 0.9)
+    }
+}
