@@ -44,8 +44,8 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
             "\(path): tensor \"\(name)\" contains NaN or infinity; the model that was saved had diverged"
         case let .missingDescription(path):
             "\(path): the checkpoint holds no model description (header key \"\(ModelSpecification.metadataKey)\"; "
-                + "files from older Descent versions or from PyTorch have none); give the architecture, "
-                + "e.g. --architecture 64-128-10 --activation relu"
+                + "files from older Descent versions or from PyTorch have none); give its architecture "
+                + "as a ModelSpecification, or the activation to infer Dense layers from the tensor shapes"
         case let .invalidDescription(path, problem):
             "\(path): \(problem)"
         case let .descriptionMismatch(path, reason):

@@ -105,6 +105,20 @@ struct HessianCommand: ParsableCommand {
     }
 
     func run() throws {
+        do { try analyse() } catch let error as CheckpointError {
+            guard case .missingDescription(let path) = error else { throw error }
+            throw CommandFailure(
+                "\(path) holds no model description (older Descent files and PyTorch state_dicts have none): pass "
+                    + "--activation NAME to infer Dense layers from the tensor shapes, or --architecture 64-128-10 --activation NAME")
+        } catch let error as SpectrumError {
+            guard case .hessianTooLarge(let count, let bytes, let limit) = error else { throw error }
+            throw CommandFailure(
+                "the exact Hessian of \(count) parameters needs \(bytes) bytes (P² doubles), more than --memory-limit "
+                    + "(\(limit) bytes); nothing was allocated. Use --method lanczos (or hutchinson, slq), or raise --memory-limit")
+        }
+    }
+
+    private func analyse() throws {
         let checkpoint = try ModelCheckpoint<Double>(
             contentsOf: model, specification: try givenSpecification(), activation: try activation.map(ActivationFunction.init(name:)))
         let selection: HessianProblem.SampleSelection =
@@ -184,6 +198,12 @@ struct HessianCommand: ParsableCommand {
 }
 
 extension HessianMethod: ExpressibleByArgument {}
+
+/// A run-time failure with a message written for this program's options.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
 
 /// The JSON file: where the numbers came from, then the report.
 struct HessianDocument: Encodable {

@@ -169,7 +169,7 @@ struct ModelSpecificationTests {
         ]
         try SafetensorsFile.write(weights, metadata: ["format": "pt"], to: path)
         let missing = #expect(throws: CheckpointError.missingDescription(path: path)) { try ModelCheckpoint<Double>(contentsOf: path) }
-        #expect(missing?.description.contains("--architecture") == true)
+        #expect(missing?.description.contains("no model description") == true)
 
         let inferred = try ModelCheckpoint<Double>(contentsOf: path, activation: .relu)
         #expect(inferred.source == .inferred)

@@ -226,7 +226,7 @@ struct EigenHessianProgramTests {
         try Self.expectFailure(["--model", Self.model, "--data", "/nonexistent/data.csv"], mentions: ["/nonexistent/data.csv"])
         // A CSV file given as the checkpoint: not a safetensors file.
         try Self.expectFailure(["--model", Self.data, "--data", Self.data], mentions: [Self.data])
-        try Self.expectFailure(["--model", Self.plain, "--data", Self.data], mentions: ["no model description", "--architecture"])
+        try Self.expectFailure(["--model", Self.plain, "--data", Self.data], mentions: ["no model description", "--activation NAME to infer", "--architecture"])
         try Self.expectFailure(["--model", Self.model, "--data", Self.model], mentions: ["wine-mlp.safetensors"])
     }
 
@@ -270,7 +270,7 @@ struct EigenHessianProgramTests {
     func exactTooLarge() throws {
         try Self.expectFailure(
             ["--model", Self.model, "--data", Self.data, "--method", "exact", "--memory-limit", "16K"],
-            mentions: ["88 parameters", "61952 bytes", "16384"])
+            mentions: ["88 parameters", "61952 bytes", "--memory-limit (16384 bytes)", "nothing was allocated"])
     }
 
     @Test("Command-line mistakes exit with status 64 and one line")
