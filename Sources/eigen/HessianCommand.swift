@@ -50,7 +50,7 @@ struct HessianCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The loss: cross-entropy, quadratic (mse), binary-cross-entropy, binary-cross-entropy-logits (default: the checkpoint's, else cross-entropy for integer labels).", valueName: "name"))
     var loss: String?
 
-    @Option(name: .long, help: "exact, lanczos, hutchinson, slq or auto.")
+    @Option(name: .long, help: "The tool for the eigenvalues (see above).")
     var method: HessianMethod = .auto
 
     @Option(name: .long, help: "How many of the largest eigenvalues to report.")
@@ -77,7 +77,7 @@ struct HessianCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Compare the sharpness λmax with 2/η for gradient descent with this step.", valueName: "η"))
     var learningRate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("The most memory the exact P×P Hessian may take: bytes, or with K, M, G (default 2G).", valueName: "size"))
+    @Option(name: .long, help: ArgumentHelp("The most memory the exact P×P Hessian may take: bytes, or with K, M, G.", valueName: "size"))
     var memoryLimit = "2G"
 
     @Flag(name: .long, help: "No progress line on standard error.")
