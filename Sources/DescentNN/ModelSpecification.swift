@@ -249,19 +249,7 @@ extension ActivationFunction {
     }
 }
 
-extension ActivationFunction: Codable {
-    /// Decodes the short ``name``.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        self = try ActivationFunction(name: container.decode(String.self))
-    }
-
-    /// Encodes the short ``name``.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(name)
-    }
-}
+extension ActivationFunction: ShortNamed {}
 
 extension Loss {
     /// The losses' names, as the programs accept them.
@@ -291,11 +279,21 @@ extension Loss {
     }
 }
 
-extension Loss: Codable {
+extension Loss: ShortNamed {}
+
+/// A value written in JSON (and on command lines) as its short name: activations and losses.
+public protocol ShortNamed: Codable {
+    /// The short name ("relu", "cross-entropy").
+    var name: String { get }
+    /// The value with this short name.
+    /// - Throws: ``ModelSpecificationError/unknownName(kind:name:known:)``.
+    init(name: String) throws(ModelSpecificationError)
+}
+
+extension ShortNamed {
     /// Decodes the short ``name``.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        self = try Loss(name: container.decode(String.self))
+        self = try Self(name: decoder.singleValueContainer().decode(String.self))
     }
 
     /// Encodes the short ``name``.
