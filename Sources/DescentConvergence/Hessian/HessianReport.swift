@@ -30,37 +30,51 @@ public enum HessianMethod: String, Sendable, CaseIterable, Codable {
 public struct HessianReport: Codable, Sendable {
     /// One eigenvalue; `residualBound` is Lanczos's ‖Hy − θy‖ (nil when exact).
     public struct Eigenvalue: Codable, Sendable, Equatable {
+        /// λ (or the Ritz value θ).
         public var value: Double
+        /// ‖Hy − θy‖ for a Lanczos pair (|θ − λ| is at most this); nil when exact.
         public var residualBound: Double?
     }
 
     /// The trace and, when estimated, its confidence interval.
     public struct Trace: Codable, Sendable {
+        /// tr(H), exact or the Hutchinson mean.
         public var value: Double
+        /// The interval's lower end (= value when exact).
         public var lower: Double
+        /// The interval's upper end (= value when exact).
         public var upper: Double
         /// "exact" or "hutchinson".
         public var source: String
+        /// Hutchinson's probe count.
         public var probes: Int?
+        /// The interval's coverage (0.95).
         public var confidenceLevel: Double?
     }
 
     /// λmax against the stability limit 2/η of gradient descent with step η.
     public struct Sharpness: Codable, Sendable {
+        /// η.
         public var learningRate: Double
         /// 2/η.
         public var threshold: Double
         /// λmax·η/2: below 1 stable, near 1 the edge of stability, above 1 unstable.
         public var ratio: Double
+        /// The reading of ``ratio`` in words.
         public var verdict: String
     }
 
     /// One layer's diagonal block.
     public struct LayerBlock: Codable, Sendable {
+        /// The layer's label (its index in a `Sequential`).
         public var name: String
+        /// Its parameter tensors' names.
         public var parameters: [String]
+        /// P_B, its scalar parameters.
         public var parameterCount: Int
+        /// The block's largest eigenvalue (Lanczos, with its residual bound).
         public var top: Eigenvalue
+        /// tr(H_BB).
         public var trace: Double
         /// "exact" or "hutchinson".
         public var traceSource: String
@@ -68,6 +82,7 @@ public struct HessianReport: Codable, Sendable {
 
     /// The settings of a report.
     public struct Options: Sendable {
+        /// The tool (``HessianMethod/auto`` by default).
         public var method: HessianMethod = .auto
         /// k for the k largest eigenvalues (≥ 0).
         public var top = 5
@@ -85,8 +100,9 @@ public struct HessianReport: Codable, Sendable {
         public var layers = false
         /// Compute a spectral density (exact eigenvalues smoothed, or SLQ).
         public var density = false
-        /// SLQ's Lanczos steps and probes.
+        /// SLQ's Lanczos steps.
         public var densitySteps = 80
+        /// SLQ's probes.
         public var densityProbes = 4
         /// Lanczos's largest Krylov dimension.
         public var lanczosDimension = 200
@@ -95,14 +111,21 @@ public struct HessianReport: Codable, Sendable {
         /// Relative threshold τ below which |λ| counts as zero (exact method).
         public var zeroThreshold = 1e-9
 
+        /// The defaults: auto, top and bottom 5, 100 probes, seed 0, 2 GiB.
         public init() {}
     }
 
+    /// The tool used (never `auto`).
     public var method: HessianMethod
+    /// P.
     public var parameterCount: Int
+    /// N, the examples the loss averages over.
     public var sampleCount: Int
+    /// The loss's short name.
     public var loss: String
+    /// L at the weights.
     public var lossValue: Double
+    /// ‖∇L‖ at the weights (0 at a critical point).
     public var gradientNorm: Double
     /// The k largest eigenvalues, largest first.
     public var top: [Eigenvalue]
@@ -120,13 +143,17 @@ public struct HessianReport: Codable, Sendable {
     public var conditionNumberOfPositivePart: Double?
     /// "positive definite", "positive semidefinite (N zero eigenvalues)", "indefinite: N negative …".
     public var curvature: String
+    /// tr(H) with its interval; nil when not computed.
     public var trace: Trace?
+    /// λmax against 2/η, when η was given.
     public var sharpness: Sharpness?
+    /// The per-layer blocks, when asked for.
     public var layers: [LayerBlock]?
     /// Hessian-vector products used (0 for the structured exact assembly).
     public var hessianVectorProducts: Int
-    /// Lanczos steps and whether every wanted pair converged.
+    /// Lanczos steps.
     public var lanczosSteps: Int?
+    /// Whether every wanted Lanczos pair met its tolerance.
     public var lanczosConverged: Bool?
     /// The smallest and largest SLQ node (density only).
     public var densityRange: [Double]?
