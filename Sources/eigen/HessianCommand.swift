@@ -111,6 +111,11 @@ struct HessianCommand: ParsableCommand {
                 "\(path) holds no model description (older Descent files and PyTorch state_dicts have none): pass "
                     + "--activation NAME to infer Dense layers from the tensor shapes, or --architecture 64-128-10 --activation NAME")
         } catch let error as SpectrumError {
+            if case .invalidOption("memory limit", let value, let requirement) = error {
+                throw CommandFailure(
+                    requirement.replacingOccurrences(of: "; raise the limit", with: "")
+                        + ", more than --memory-limit (\(value)); nothing was allocated. Raise --memory-limit")
+            }
             guard case .hessianTooLarge(let count, let bytes, let limit) = error else { throw error }
             throw CommandFailure(
                 "the exact Hessian of \(count) parameters needs \(bytes) bytes (P² doubles), more than --memory-limit "

@@ -95,6 +95,15 @@ struct HessianReportTests {
         #expect(HessianReport.resolve(.auto, parameterCount: 2_410, options: options) == .lanczos)
         #expect(HessianReport.resolve(.slq, parameterCount: 10, options: options) == .slq)
         #expect(HessianReport.resolve(.auto, parameterCount: Int.max / 2, options: options) == .lanczos)
+        // The Lanczos basis (min(m, P) vectors of P doubles) must fit the limit too.
+        options.memoryLimit = 200 * 10_000 * 8
+        #expect(throws: Never.self) { try HessianReport.requireBasisFits(.lanczos, parameterCount: 10_000, options: options) }
+        #expect(
+            throws: SpectrumError.invalidOption(
+                name: "memory limit", value: "16000000 bytes",
+                requirement: "the lanczos basis of 200 vectors of 10001 parameters needs 16001600 bytes; raise the limit")
+        ) { try HessianReport.requireBasisFits(.lanczos, parameterCount: 10_001, options: options) }
+        #expect(throws: Never.self) { try HessianReport.requireBasisFits(.exact, parameterCount: 10_001, options: options) }
     }
 
     @Test("Edge-of-stability verdicts at λmax·η/2 below 0.9, within 10% of 1, above 1.1")

@@ -266,11 +266,14 @@ struct EigenHessianProgramTests {
         try Self.expectFailure(["--model", Self.model, "--data", Self.data, "--samples", "61"], mentions: ["61", "60 examples"])
     }
 
-    @Test("The exact method is refused before allocating when P² doubles exceed the memory limit")
+    @Test("Exact (P² doubles) and Lanczos (m·P doubles) are refused before allocating beyond the memory limit")
     func exactTooLarge() throws {
         try Self.expectFailure(
             ["--model", Self.model, "--data", Self.data, "--method", "exact", "--memory-limit", "16K"],
             mentions: ["88 parameters", "61952 bytes", "--memory-limit (16384 bytes)", "nothing was allocated"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--method", "lanczos", "--memory-limit", "16K"],
+            mentions: ["lanczos basis of 88 vectors of 88 parameters needs 61952 bytes", "--memory-limit (16384 bytes)"])
     }
 
     @Test("Command-line mistakes exit with status 64 and one line")

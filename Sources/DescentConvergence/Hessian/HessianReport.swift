@@ -187,6 +187,7 @@ public struct HessianReport: Codable, Sendable {
             try requireOption(eta > 0 && eta.isFinite, "--learning-rate", "\(eta)", "must be a positive number")
         }
         let method = resolve(options.method, parameterCount: analysis.parameterCount, options: options)
+        try requireBasisFits(method, parameterCount: analysis.parameterCount, options: options)
         // Products go through a counting view of the analysis's operator, so long runs can report progress.
         let base = analysis.hessian
         let stage = StageBox()
@@ -252,6 +253,23 @@ public struct HessianReport: Codable, Sendable {
         }
         report.hessianVectorProducts = base.productCount - productsBefore
         return (report, density)
+    }
+
+    /// Refuses, before any product, a Lanczos or SLQ basis (m vectors of P doubles) beyond the memory limit.
+    static func requireBasisFits(_ method: HessianMethod, parameterCount: Int, options: Options) throws(SpectrumError) {
+        let vectors: Int
+        switch method {
+        case .lanczos: vectors = min(options.lanczosDimension, parameterCount)
+        case .slq: vectors = min(options.densitySteps, parameterCount)
+        default: return
+        }
+        let (product, overflow) = vectors.multipliedReportingOverflow(by: parameterCount)
+        let (bytes, overflowBytes) = product.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        guard overflow || overflowBytes || bytes > options.memoryLimit else { return }
+        throw .invalidOption(
+            name: "memory limit", value: "\(options.memoryLimit) bytes",
+            requirement: "the \(method.rawValue) basis of \(vectors) vectors of \(parameterCount) parameters needs "
+                + "\(overflow || overflowBytes ? "more than \(Int.max)" : "\(bytes)") bytes; raise the limit")
     }
 
     /// The exact eigenvalues smoothed by a Gaussian kernel on a grid spanning them (SLQ's normalization).
