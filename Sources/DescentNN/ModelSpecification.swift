@@ -243,7 +243,9 @@ extension ActivationFunction {
         case "gelu": self = .gelu
         default: throw .unknownName(kind: "activation", name: name, known: Self.names)
         }
-        if parameter != nil, case .leakyReLU = self {} else if parameter != nil, case .elu = self {} else if parameter != nil {
+        if parameter != nil, case .leakyReLU = self {
+        } else if parameter != nil, case .elu = self {
+        } else if parameter != nil {
             throw .unknownName(kind: "activation", name: name, known: Self.names)
         }
     }

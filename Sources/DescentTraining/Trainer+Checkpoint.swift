@@ -169,7 +169,8 @@ extension Trainer {
             throw .checkpoint(path: trainerPath, reason: "\(error)")
         }
         guard let json = contents.metadata["trainer"] else {
-            throw .checkpoint(path: trainerPath, reason: "no trainer state in the header; this is not a Descent trainer checkpoint")
+            throw .checkpoint(
+                path: trainerPath, reason: "no trainer state in the header; this is not a Descent trainer checkpoint")
         }
         let snapshot: TrainerSnapshot
         do {

@@ -32,7 +32,9 @@ struct HessianCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The data: a numeric CSV file, one example per line.", valueName: "file.csv"))
     var data: String
 
-    @Option(name: .long, help: ArgumentHelp("The target column: a header name or a 0-based index (default: the last).", valueName: "column"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The target column: a header name or a 0-based index (default: the last).", valueName: "column"))
     var target: String?
 
     @Option(name: .long, help: "Use only N examples: the first N, or a seeded subset with --random-samples.")
@@ -41,13 +43,23 @@ struct HessianCommand: ParsableCommand {
     @Flag(name: .long, help: "With --samples: draw the examples by a permutation seeded with --seed.")
     var randomSamples = false
 
-    @Option(name: .long, help: ArgumentHelp("For checkpoints without a description: the layer widths of a Dense stack.", valueName: "64-128-10"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("For checkpoints without a description: the layer widths of a Dense stack.", valueName: "64-128-10"))
     var architecture: String?
 
-    @Option(name: .long, help: ArgumentHelp("For checkpoints without a description: the activation between Dense layers (relu, tanh, sigmoid, gelu, elu, leaky-relu, softplus, identity).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "For checkpoints without a description: the activation between Dense layers (relu, tanh, sigmoid, gelu, elu, leaky-relu, softplus, identity).",
+            valueName: "name"))
     var activation: String?
 
-    @Option(name: .long, help: ArgumentHelp("The loss: cross-entropy, quadratic (mse), binary-cross-entropy, binary-cross-entropy-logits (default: the checkpoint's, else cross-entropy for integer labels).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The loss: cross-entropy, quadratic (mse), binary-cross-entropy, binary-cross-entropy-logits (default: the checkpoint's, else cross-entropy for integer labels).",
+            valueName: "name"))
     var loss: String?
 
     @Option(name: .long, help: "The tool for the eigenvalues (see above).")
@@ -62,7 +74,10 @@ struct HessianCommand: ParsableCommand {
     @Option(name: .long, help: "Hutchinson probes for the trace estimate.")
     var probes = 100
 
-    @Option(name: .long, help: ArgumentHelp("Write the spectral density as an SVG chart (exact eigenvalues smoothed, or SLQ).", valueName: "out.svg"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the spectral density as an SVG chart (exact eigenvalues smoothed, or SLQ).", valueName: "out.svg"))
     var density: String?
 
     @Flag(name: .long, help: "Per-layer diagonal blocks: each block's top eigenvalue and trace.")
@@ -74,10 +89,14 @@ struct HessianCommand: ParsableCommand {
     @Option(name: .long, help: "The seed of every random start, probe and sample.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("Compare the sharpness λmax with 2/η for gradient descent with this step.", valueName: "η"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Compare the sharpness λmax with 2/η for gradient descent with this step.", valueName: "η"))
     var learningRate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("The most memory the exact P×P Hessian may take: bytes, or with K, M, G.", valueName: "size"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The most memory the exact P×P Hessian may take: bytes, or with K, M, G.", valueName: "size"))
     var memoryLimit = "2G"
 
     @Flag(name: .long, help: "No progress line on standard error.")
@@ -109,7 +128,8 @@ struct HessianCommand: ParsableCommand {
             guard case .missingDescription(let path) = error else { throw error }
             throw CommandFailure(
                 "\(path) holds no model description (older Descent files and PyTorch state_dicts have none): pass "
-                    + "--activation NAME to infer Dense layers from the tensor shapes, or --architecture 64-128-10 --activation NAME")
+                    + "--activation NAME to infer Dense layers from the tensor shapes, or --architecture 64-128-10 --activation NAME"
+            )
         } catch let error as SpectrumError {
             if case .invalidOption("memory limit", let value, let requirement) = error {
                 throw CommandFailure(
@@ -119,13 +139,15 @@ struct HessianCommand: ParsableCommand {
             guard case .hessianTooLarge(let count, let bytes, let limit) = error else { throw error }
             throw CommandFailure(
                 "the exact Hessian of \(count) parameters needs \(bytes) bytes (P² doubles), more than --memory-limit "
-                    + "(\(limit) bytes); nothing was allocated. Use --method lanczos (or hutchinson, slq), or raise --memory-limit")
+                    + "(\(limit) bytes); nothing was allocated. Use --method lanczos (or hutchinson, slq), or raise --memory-limit"
+            )
         }
     }
 
     private func analyse() throws {
         let checkpoint = try ModelCheckpoint<Double>(
-            contentsOf: model, specification: try givenSpecification(), activation: try activation.map(ActivationFunction.init(name:)))
+            contentsOf: model, specification: try givenSpecification(),
+            activation: try activation.map(ActivationFunction.init(name:)))
         let selection: HessianProblem.SampleSelection =
             samples.map { randomSamples ? .random($0, seed: seed) : .first($0) } ?? .all
         let problem = try HessianProblem(
@@ -157,7 +179,8 @@ struct HessianCommand: ParsableCommand {
             let name = report.method == .exact ? "exact eigenvalues, smoothed" : "stochastic Lanczos quadrature"
             try curve.chart(
                 title: "Hessian spectral density (P = \(report.parameterCount), N = \(report.sampleCount))", name: name,
-                note: "\(URL(fileURLWithPath: model).lastPathComponent) on \(URL(fileURLWithPath: data).lastPathComponent), \(problem.loss.name) loss"
+                note:
+                    "\(URL(fileURLWithPath: model).lastPathComponent) on \(URL(fileURLWithPath: data).lastPathComponent), \(problem.loss.name) loss"
             ).write(to: density)
         }
         if let json {
@@ -166,7 +189,9 @@ struct HessianCommand: ParsableCommand {
                 availableExamples: problem.availableExamples, report: report)
             try OutputFile.write(document.json(), to: json)
         }
-        print(HessianSummary(report: report, problem: problem, checkpoint: checkpoint, dataPath: data, density: density, json: json).text)
+        print(
+            HessianSummary(report: report, problem: problem, checkpoint: checkpoint, dataPath: data, density: density, json: json)
+                .text)
     }
 
     // MARK: - Option values

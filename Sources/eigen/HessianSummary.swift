@@ -32,7 +32,10 @@ struct HessianSummary {
                 : "\(dataPath) (\(problem.data.count) of \(problem.availableExamples) examples)")
         row("parameters P", "\(report.parameterCount)")
         row("loss", "\(report.loss) (\(lossSourceText)) = \(format(report.lossValue))")
-        row("gradient norm", "‖∇L‖ = \(format(report.gradientNorm))\(report.gradientNorm < 1e-3 * max(1, report.lossValue) ? " (near a critical point)" : " (not a critical point: ∇L ≠ 0, so not yet a minimum)")")
+        row(
+            "gradient norm",
+            "‖∇L‖ = \(format(report.gradientNorm))\(report.gradientNorm < 1e-3 * max(1, report.lossValue) ? " (near a critical point)" : " (not a critical point: ∇L ≠ 0, so not yet a minimum)")"
+        )
         row("method", methodText)
         if !report.top.isEmpty {
             lines.append("largest eigenvalues")
@@ -54,28 +57,40 @@ struct HessianSummary {
                 row("trace", "\(format(trace.value)) (exact, Σλ)")
             } else {
                 let level = Int(((trace.confidenceLevel ?? 0.95) * 100).rounded())
-                row("trace", "\(format(trace.value)), \(level)% interval [\(format(trace.lower)), \(format(trace.upper))] (Hutchinson, \(trace.probes ?? 0) probes)")
+                row(
+                    "trace",
+                    "\(format(trace.value)), \(level)% interval [\(format(trace.lower)), \(format(trace.upper))] (Hutchinson, \(trace.probes ?? 0) probes)"
+                )
             }
         }
         if let range = report.densityRange {
             row("SLQ node range", "[\(format(range[0])), \(format(range[1]))]")
         }
         if let sharpness = report.sharpness, let largest = report.top.first {
-            row("sharpness", "λmax = \(format(largest.value)) vs 2/η = \(format(sharpness.threshold)) (η = \(format(sharpness.learningRate))): λmax·η/2 = \(format(sharpness.ratio))")
+            row(
+                "sharpness",
+                "λmax = \(format(largest.value)) vs 2/η = \(format(sharpness.threshold)) (η = \(format(sharpness.learningRate))): λmax·η/2 = \(format(sharpness.ratio))"
+            )
             row("", sharpness.verdict)
         }
         if let blocks = report.layers {
             lines.append("layer blocks (diagonal blocks H_BB)")
-            lines.append("  " + ["block", "parameters", "P_B", "top eigenvalue", "trace"].enumerated().map { index, title in
-                title.padding(toLength: [7, 26, 7, 26, 14][index], withPad: " ", startingAt: 0)
-            }.joined())
+            lines.append(
+                "  "
+                    + ["block", "parameters", "P_B", "top eigenvalue", "trace"].enumerated().map { index, title in
+                        title.padding(toLength: [7, 26, 7, 26, 14][index], withPad: " ", startingAt: 0)
+                    }.joined())
             for block in blocks {
                 let top = format(block.top.value) + (block.top.residualBound.map { " ± " + format($0) } ?? "")
-                let cells = [block.name, block.parameters.joined(separator: ", "), "\(block.parameterCount)", top,
-                             format(block.trace) + (block.traceSource == "exact" ? "" : " (est.)")]
-                lines.append("  " + cells.enumerated().map { index, cell in
-                    cell.padding(toLength: max([7, 26, 7, 26, 14][index], cell.count + 1), withPad: " ", startingAt: 0)
-                }.joined())
+                let cells = [
+                    block.name, block.parameters.joined(separator: ", "), "\(block.parameterCount)", top,
+                    format(block.trace) + (block.traceSource == "exact" ? "" : " (est.)"),
+                ]
+                lines.append(
+                    "  "
+                        + cells.enumerated().map { index, cell in
+                            cell.padding(toLength: max([7, 26, 7, 26, 14][index], cell.count + 1), withPad: " ", startingAt: 0)
+                        }.joined())
             }
         }
         row("products", "\(report.hessianVectorProducts) Hessian-vector products")

@@ -14,7 +14,9 @@ import Testing
 struct HessianReportTests {
     /// N = 12 examples of 3 features with a real-valued target.
     static func regressionData() throws -> Dataset<Double> {
-        let features = Matrix<Double>(rows: 12, columns: 3) { i, j in sin(0.7 * Double(i * (j + 2)) + Double(j)) + (j == 0 ? 0.5 : 0) }
+        let features = Matrix<Double>(rows: 12, columns: 3) { i, j in
+            sin(0.7 * Double(i * (j + 2)) + Double(j)) + (j == 0 ? 0.5 : 0)
+        }
         let targets = Matrix<Double>(rows: 12, columns: 1) { i, _ in cos(Double(i)) }
         return try Dataset(features: features, targets: targets)
     }
@@ -36,7 +38,9 @@ struct HessianReportTests {
         let (report, _) = try HessianReport.compute(analysis, sampleCount: 12, lossName: "quadratic", options: options)
 
         let augmented = Matrix<Double>(rows: 12, columns: 4) { i, j in j < 3 ? data.features[i, j] : 1 }
-        let gram = Matrix<Double>(rows: 4, columns: 4) { a, b in (0..<12).reduce(0) { $0 + augmented[$1, a] * augmented[$1, b] } / 12 }
+        let gram = Matrix<Double>(rows: 4, columns: 4) { a, b in
+            (0..<12).reduce(0) { $0 + augmented[$1, a] * augmented[$1, b] } / 12
+        }
         let closedForm = try SymmetricEigen(of: gram, computeVectors: false).values
         #expect(report.method == .exact && report.parameterCount == 4)
         for (mine, expected) in zip(report.top.map(\.value), closedForm.reversed()) {
@@ -81,7 +85,9 @@ struct HessianReportTests {
         #expect(report.negativeCount == spectrum.negativeCount && report.negativeCountIsExact)
         // Diagonal blocks partition the diagonal: their exact traces add up to tr(H).
         let blocks = try #require(report.layers)
-        #expect(abs(blocks.map(\.trace).reduce(0, +) - spectrum.trace) <= 1e-10 * abs(spectrum.largest) * Double(spectrum.eigenvalues.count))
+        #expect(
+            abs(blocks.map(\.trace).reduce(0, +) - spectrum.trace) <= 1e-10 * abs(spectrum.largest)
+                * Double(spectrum.eigenvalues.count))
         // The smoothed exact density integrates to 1 (SLQ's normalization).
         #expect(abs((density?.integral ?? 0) - 1) < 1e-3)
     }
@@ -121,7 +127,8 @@ struct HessianReportTests {
         let model = Dense<Double>(weight: Matrix(rows: 1, columns: 4), bias: nil)
         #expect(
             throws: SpectrumError.incompatibleData(
-                "the model takes 4 input features but the data has 3 feature columns (4 columns minus the target); check --target or the model")
+                "the model takes 4 input features but the data has 3 feature columns (4 columns minus the target); check --target or the model"
+            )
         ) { try HessianProblem(model: model, specification: wide, data: data, loss: .quadratic) }
 
         let labels = [0, 1, 2, 1, 0, 3, 1, 2, 0, 1, 2, 0]
@@ -129,7 +136,8 @@ struct HessianReportTests {
         let threeClasses = try ModelSpecification.multilayerPerceptron(widths: [3, 3], activation: .relu)
         let classifier = Dense<Double>(weight: Matrix(rows: 3, columns: 3), bias: nil)
         #expect(
-            throws: SpectrumError.incompatibleData("the model has 3 outputs (classes 0–2) but the labels in the data go up to 3 (4 classes)")
+            throws: SpectrumError.incompatibleData(
+                "the model has 3 outputs (classes 0–2) but the labels in the data go up to 3 (4 classes)")
         ) { try HessianProblem(model: classifier, specification: threeClasses, data: classes, loss: .softmaxCrossEntropy) }
         #expect(throws: SpectrumError.self) {
             try HessianProblem(model: classifier, specification: threeClasses, data: data, loss: .softmaxCrossEntropy)
@@ -142,8 +150,10 @@ struct HessianReportTests {
         let narrow = Dense<Double>(weight: Matrix(rows: 1, columns: 3), bias: nil)
         let first = try HessianProblem(model: narrow, specification: nil, data: data, loss: .quadratic, samples: .first(5))
         #expect(first.inputs == data.subset(Array(0..<5)).features && first.availableExamples == 12)
-        let drawn = try HessianProblem(model: narrow, specification: nil, data: data, loss: .quadratic, samples: .random(5, seed: 4))
-        let again = try HessianProblem(model: narrow, specification: nil, data: data, loss: .quadratic, samples: .random(5, seed: 4))
+        let drawn = try HessianProblem(
+            model: narrow, specification: nil, data: data, loss: .quadratic, samples: .random(5, seed: 4))
+        let again = try HessianProblem(
+            model: narrow, specification: nil, data: data, loss: .quadratic, samples: .random(5, seed: 4))
         #expect(drawn.inputs == again.inputs && drawn.inputs != first.inputs && drawn.data.count == 5)
         // One-hot targets over the model's outputs, not over the classes present.
         let fourClasses = try ModelSpecification.multilayerPerceptron(widths: [3, 5], activation: .relu)
@@ -154,7 +164,8 @@ struct HessianReportTests {
 
     @Test("From a CSV file: cross-entropy for class labels, the quadratic loss for real targets, unless one is given")
     func lossFromTheFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("descent-report-\(UInt64.random(in: 0...UInt64.max))")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "descent-report-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let modelPath = folder.appendingPathComponent("m.safetensors").path

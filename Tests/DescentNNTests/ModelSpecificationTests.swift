@@ -34,9 +34,10 @@ struct ModelSpecificationTests {
             try Dense(inputs: 4, outputs: 3, using: &generator),
         ])
         // Move every parameter off its initial value (γ = 1, β = 0 would hide a swapped pair).
-        model.updateParameterValues(model.parameters.enumerated().map { index, tensor in
-            tensor.value.map { $0 + 0.01 * Double(index + 1) }
-        })
+        model.updateParameterValues(
+            model.parameters.enumerated().map { index, tensor in
+                tensor.value.map { $0 + 0.01 * Double(index + 1) }
+            })
         return model
     }
 
@@ -81,7 +82,8 @@ struct ModelSpecificationTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var generator = testGenerator(1)
         let model = Sequential<Double>([
-            try Dense(inputs: 4, outputs: 3, using: &generator), Activation(.relu), try Dense(inputs: 3, outputs: 2, using: &generator),
+            try Dense(inputs: 4, outputs: 3, using: &generator), Activation(.relu),
+            try Dense(inputs: 3, outputs: 2, using: &generator),
         ])
         try model.save(to: path)
         let contents = try SafetensorsFile.read(from: path, as: Double.self)
@@ -91,7 +93,8 @@ struct ModelSpecificationTests {
             json
                 == #"{"model":{"sequential":{"_0":[{"dense":{"bias":true,"inputs":4,"outputs":3}},{"activation":{"_0":"relu"}},{"dense":{"bias":true,"inputs":3,"outputs":2}}]}},"version":1}"#
         )
-        #expect(try ModelSpecification(json: json) == ModelSpecification.multilayerPerceptron(widths: [4, 3, 2], activation: .relu))
+        #expect(
+            try ModelSpecification(json: json) == ModelSpecification.multilayerPerceptron(widths: [4, 3, 2], activation: .relu))
     }
 
     @Test("Activation and loss names round-trip, and unknown names are refused with the known ones")
@@ -100,7 +103,8 @@ struct ModelSpecificationTests {
             .identity, .relu, .leakyReLU(slope: 0.2), .elu(alpha: 0.5), .tanh, .sigmoid, .softplus, .gelu,
         ]
         for function in functions { #expect(try ActivationFunction(name: function.name) == function) }
-        #expect(try ActivationFunction(name: "ReLU") == .relu && ActivationFunction(name: "leaky-relu") == .leakyReLU(slope: 0.01))
+        #expect(
+            try ActivationFunction(name: "ReLU") == .relu && ActivationFunction(name: "leaky-relu") == .leakyReLU(slope: 0.01))
         let error = #expect(throws: ModelSpecificationError.self) { try ActivationFunction(name: "swish") }
         #expect(error?.description.contains("unknown activation \"swish\"; known: identity, relu") == true)
         #expect(throws: ModelSpecificationError.self) { try ActivationFunction(name: "tanh:3") }
@@ -117,7 +121,8 @@ struct ModelSpecificationTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var generator = testGenerator(2)
         let model = Sequential<Double>([
-            try Dense(inputs: 4, outputs: 3, using: &generator), Activation(.tanh), try Dense(inputs: 3, outputs: 2, using: &generator),
+            try Dense(inputs: 4, outputs: 3, using: &generator), Activation(.tanh),
+            try Dense(inputs: 3, outputs: 2, using: &generator),
         ])
         try model.save(to: path)
         let wrongWidth = try ModelSpecification.multilayerPerceptron(widths: [4, 5, 2], activation: .tanh)
@@ -139,7 +144,8 @@ struct ModelSpecificationTests {
         let invalid = ModelSpecification(model: .groupNorm(groups: 3, features: 8, epsilon: 1e-5, affine: true))
         try SafetensorsFile.write(contents.entries, metadata: [ModelSpecification.metadataKey: invalid.json()], to: path)
         #expect(
-            throws: CheckpointError.invalidDescription(path: path, problem: .invalid("GroupNorm: 3 groups do not divide 8 features"))
+            throws: CheckpointError.invalidDescription(
+                path: path, problem: .invalid("GroupNorm: 3 groups do not divide 8 features"))
         ) { try ModelCheckpoint<Double>(contentsOf: path) }
         // Newer formats and garbage are refused too.
         try SafetensorsFile.write(
@@ -148,7 +154,8 @@ struct ModelSpecificationTests {
         #expect(throws: CheckpointError.invalidDescription(path: path, problem: .unsupportedVersion(7))) {
             try ModelCheckpoint<Double>(contentsOf: path)
         }
-        try SafetensorsFile.write(contents.entries, metadata: [ModelSpecification.metadataKey: #"{"model":{"conv2d":{}}}"#], to: path)
+        try SafetensorsFile.write(
+            contents.entries, metadata: [ModelSpecification.metadataKey: #"{"model":{"conv2d":{}}}"#], to: path)
         let garbage = #expect(throws: CheckpointError.self) { try ModelCheckpoint<Double>(contentsOf: path) }
         guard case .invalidDescription(_, .unreadable) = garbage else {
             Issue.record("expected an unreadable description, got \(String(describing: garbage))")
@@ -168,7 +175,9 @@ struct ModelSpecificationTests {
             .init(name: "2.bias", matrix: Matrix(rows: 1, columns: 2, elements: [0.5, -0.5]), rank: 1),
         ]
         try SafetensorsFile.write(weights, metadata: ["format": "pt"], to: path)
-        let missing = #expect(throws: CheckpointError.missingDescription(path: path)) { try ModelCheckpoint<Double>(contentsOf: path) }
+        let missing = #expect(throws: CheckpointError.missingDescription(path: path)) {
+            try ModelCheckpoint<Double>(contentsOf: path)
+        }
         #expect(missing?.description.contains("no model description") == true)
 
         let inferred = try ModelCheckpoint<Double>(contentsOf: path, activation: .relu)
@@ -193,7 +202,8 @@ struct ModelSpecificationTests {
         #expect(abs(output[0, 0] - expected[0]) < 1e-12 && abs(output[0, 1] - expected[1]) < 1e-12)
 
         // Tensors that are not a Dense stack cannot be inferred.
-        try SafetensorsFile.write(weights + [.init(name: "1.running_mean", matrix: Matrix(rows: 1, columns: 3), rank: 1)], to: path)
+        try SafetensorsFile.write(
+            weights + [.init(name: "1.running_mean", matrix: Matrix(rows: 1, columns: 3), rank: 1)], to: path)
         let notDense = #expect(throws: CheckpointError.self) { try ModelCheckpoint<Double>(contentsOf: path, activation: .relu) }
         #expect(notDense?.description.contains("\"1.running_mean\" is not \"<index>.weight\"") == true)
     }

@@ -93,7 +93,9 @@ struct EigenHessianProgramTests {
     @Test("Exact: every eigenvalue, the loss, ‖∇L‖ and the trace agree with jax.hessian + eigvalsh")
     func exactAgainstJAX() throws {
         let reference = try HessianReference.load().described
-        let (result, output, _) = try Self.run(["--model", Self.model, "--data", Self.data, "--method", "exact", "--top", "88", "--bottom", "0"])
+        let (result, output, _) = try Self.run([
+            "--model", Self.model, "--data", Self.data, "--method", "exact", "--top", "88", "--bottom", "0",
+        ])
         let report = output.report
         #expect(output.descriptionSource == "file" && output.lossSource == "checkpoint" && report.loss == "cross-entropy")
         #expect(report.method == "exact" && report.parameterCount == 88 && report.sampleCount == 60)
@@ -121,7 +123,9 @@ struct EigenHessianProgramTests {
     @Test("Lanczos: the top and bottom eigenvalues lie within their residual bounds of JAX's")
     func lanczosWithinResidualBounds() throws {
         let reference = try HessianReference.load().described
-        let (_, output, _) = try Self.run(["--model", Self.model, "--data", Self.data, "--method", "lanczos", "--top", "3", "--bottom", "2"])
+        let (_, output, _) = try Self.run([
+            "--model", Self.model, "--data", Self.data, "--method", "lanczos", "--top", "3", "--bottom", "2",
+        ])
         let report = output.report
         #expect(report.method == "lanczos" && report.lanczosConverged == true && report.hessianVectorProducts > 0)
         let scale = reference.eigenvalues.map(abs).max()!
@@ -148,7 +152,8 @@ struct EigenHessianProgramTests {
             #expect(output.descriptionSource == (extra.count == 2 ? "inferred" : "given"))
             #expect(output.lossSource == "default" && output.report.loss == "cross-entropy")
             let top = output.report.top.map(\.value), bottom = output.report.bottom.map(\.value)
-            for (mine, theirs) in zip(top + bottom, reference.eigenvalues.reversed().prefix(5) + reference.eigenvalues.prefix(5)) {
+            for (mine, theirs) in zip(top + bottom, reference.eigenvalues.reversed().prefix(5) + reference.eigenvalues.prefix(5))
+            {
                 #expect(Self.close(mine, theirs, relative: 1e-9, scale: scale), "\(mine) vs JAX \(theirs)")
             }
         }
@@ -187,10 +192,25 @@ struct EigenHessianProgramTests {
     func samples() throws {
         let first = try Self.run(["--model", Self.model, "--data", Self.data, "--method", "hutchinson", "--samples", "20"])
         let random = try Self.run(
-            ["--model", Self.model, "--data", Self.data, "--method", "hutchinson", "--samples", "20", "--random-samples", "--seed", "3"])
+            [
+                "--model", Self.model, "--data", Self.data, "--method", "hutchinson", "--samples", "20", "--random-samples",
+                "--seed", "3",
+            ])
         #expect(first.json.report.sampleCount == 20 && random.json.report.sampleCount == 20)
         #expect(first.json.report.lossValue != random.json.report.lossValue)
         #expect(first.result.standardOutput.contains("(20 of 60 examples)"))
+    }
+
+    @Test("--target names the label column; --loss overrides the checkpoint's")
+    func targetAndLoss() throws {
+        let named = try Self.run(["--model", Self.model, "--data", Self.data, "--method", "hutchinson", "--target", "cultivar"])
+        let byDefault = try Self.run(["--model", Self.model, "--data", Self.data, "--method", "hutchinson"])
+        #expect(named.json.report.lossValue == byDefault.json.report.lossValue)
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--loss", "mse"],
+            mentions: ["3 outputs", "1 target column", "--loss cross-entropy"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--target", "vintage"], mentions: ["vintage", "cultivar"])
     }
 
     // MARK: - Input errors
@@ -222,11 +242,14 @@ struct EigenHessianProgramTests {
 
     @Test("Missing and unreadable files: one line naming the file")
     func missingAndUnreadableFiles() throws {
-        try Self.expectFailure(["--model", "/nonexistent/model.safetensors", "--data", Self.data], mentions: ["/nonexistent/model.safetensors"])
+        try Self.expectFailure(
+            ["--model", "/nonexistent/model.safetensors", "--data", Self.data], mentions: ["/nonexistent/model.safetensors"])
         try Self.expectFailure(["--model", Self.model, "--data", "/nonexistent/data.csv"], mentions: ["/nonexistent/data.csv"])
         // A CSV file given as the checkpoint: not a safetensors file.
         try Self.expectFailure(["--model", Self.data, "--data", Self.data], mentions: [Self.data])
-        try Self.expectFailure(["--model", Self.plain, "--data", Self.data], mentions: ["no model description", "--activation NAME to infer", "--architecture"])
+        try Self.expectFailure(
+            ["--model", Self.plain, "--data", Self.data],
+            mentions: ["no model description", "--activation NAME to infer", "--architecture"])
         try Self.expectFailure(["--model", Self.model, "--data", Self.model], mentions: ["wine-mlp.safetensors"])
     }
 
@@ -253,7 +276,8 @@ struct EigenHessianProgramTests {
         let fewerColumns = try Self.changedData { lines in
             lines = lines.map { $0.split(separator: ",").dropFirst().joined(separator: ",") }
         }
-        try Self.expectFailure(["--model", Self.model, "--data", fewerColumns], mentions: ["13 input features", "12 feature columns"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", fewerColumns], mentions: ["13 input features", "12 feature columns"])
         let extraClass = try Self.changedData { lines in
             var cells = lines[5].split(separator: ",").map(String.init)
             cells[13] = "4"
@@ -279,10 +303,14 @@ struct EigenHessianProgramTests {
     @Test("Command-line mistakes exit with status 64 and one line")
     func usageErrors() throws {
         try Self.expectFailure(["--model", Self.model, "--data", Self.data, "--top", "-1"], status: 64, mentions: ["--top"])
-        try Self.expectFailure(["--model", Self.model, "--data", Self.data, "--method", "power"], status: 64, mentions: ["power"])
-        try Self.expectFailure(["--model", Self.model, "--data", Self.data, "--loss", "hinge"], status: 64, mentions: ["hinge", "cross-entropy"])
-        try Self.expectFailure(["--model", Self.plain, "--data", Self.data, "--activation", "swish"], status: 64, mentions: ["swish"])
-        try Self.expectFailure(["--model", Self.model, "--data", Self.data, "--memory-limit", "lots"], status: 64, mentions: ["lots"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--method", "power"], status: 64, mentions: ["power"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--loss", "hinge"], status: 64, mentions: ["hinge", "cross-entropy"])
+        try Self.expectFailure(
+            ["--model", Self.plain, "--data", Self.data, "--activation", "swish"], status: 64, mentions: ["swish"])
+        try Self.expectFailure(
+            ["--model", Self.model, "--data", Self.data, "--memory-limit", "lots"], status: 64, mentions: ["lots"])
         try Self.expectFailure(["--data", Self.data], status: 64, mentions: ["--model"])
     }
 }

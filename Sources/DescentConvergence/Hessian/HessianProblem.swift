@@ -55,7 +55,8 @@ public struct HessianProblem {
         checkpoint: ModelCheckpoint<Double>, dataPath: String, targetColumn: TargetColumn = .last, loss: Loss? = nil,
         samples: SampleSelection = .all
     ) throws {
-        let (data, chosen, source) = try Self.read(dataPath, targetColumn: targetColumn, loss: loss, stored: checkpoint.specification.loss)
+        let (data, chosen, source) = try Self.read(
+            dataPath, targetColumn: targetColumn, loss: loss, stored: checkpoint.specification.loss)
         try self.init(
             model: checkpoint.model, specification: checkpoint.specification, data: data, loss: chosen,
             lossSource: source, samples: samples, source: dataPath)

@@ -309,12 +309,15 @@ extension HessianReport {
             curvature = "indefinite: \(negatives) negative eigenvalue\(negatives == 1 ? "" : "s") (a saddle, not a minimum)"
         } else if zeros > 0 {
             conditionNumber = .infinity
-            curvature = "positive semidefinite: \(zeros) zero eigenvalue\(zeros == 1 ? "" : "s") (|λ| ≤ \(options.zeroThreshold)·max|λ|; flat directions)"
+            curvature =
+                "positive semidefinite: \(zeros) zero eigenvalue\(zeros == 1 ? "" : "s") (|λ| ≤ \(options.zeroThreshold)·max|λ|; flat directions)"
         } else {
             conditionNumber = spectrum.largest / spectrum.smallest
             curvature = "positive definite (a strict local minimum of the loss on these samples)"
         }
-        trace = Trace(value: spectrum.trace, lower: spectrum.trace, upper: spectrum.trace, source: "exact", probes: nil, confidenceLevel: nil)
+        trace = Trace(
+            value: spectrum.trace, lower: spectrum.trace, upper: spectrum.trace, source: "exact", probes: nil,
+            confidenceLevel: nil)
     }
 
     mutating func describeLanczos(_ hessian: SymmetricOperator, stage: StageBox, options: Options) throws(SpectrumError) {
@@ -338,7 +341,8 @@ extension HessianReport {
         if certainlyNegative > 0 {
             conditionNumber = nil
             let more = certainlyNegative == smallest.count ? "at least " : ""
-            curvature = "indefinite: \(more)\(certainlyNegative) negative eigenvalue\(certainlyNegative == 1 ? "" : "s") (a saddle, not a minimum)"
+            curvature =
+                "indefinite: \(more)\(certainlyNegative) negative eigenvalue\(certainlyNegative == 1 ? "" : "s") (a saddle, not a minimum)"
         } else if lowest.value - (lowest.residualBound ?? 0) <= 0 {
             conditionNumber = .infinity
             curvature = "positive semidefinite within the residual bounds (λmin ≈ 0: flat directions)"
