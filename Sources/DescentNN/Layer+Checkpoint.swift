@@ -9,6 +9,11 @@
 // (running statistics) are 1-D tensors as in PyTorch, `num_batches_tracked` is
 // 0-D; every other tensor keeps its 2-D shape. The loader accepts a 1-D tensor
 // for any 1×n or n×1 entry.
+//
+// When every layer of the model is one of DescentNN's own, the header also
+// holds the model's description (`ModelSpecification`, JSON under
+// "descent.model", with the loss when the caller knows it), so
+// `ModelCheckpoint(contentsOf:)` rebuilds the model from the file alone.
 
 /// A checkpoint that does not fit the model it is loaded into.
 public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,6 +25,12 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
     /// A tensor holds NaN or ∞.
     case nonFinite(path: String, name: String)
+    /// The file holds no model description and none was given.
+    case missingDescription(path: String)
+    /// The file's model description cannot be used.
+    case invalidDescription(path: String, problem: ModelSpecificationError)
+    /// The tensors do not fit the model description (the file's own or the one given).
+    case descriptionMismatch(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +42,14 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
             "\(path): tensor \"\(name)\" has shape \(found), the model needs \(expected)"
         case let .nonFinite(path, name):
             "\(path): tensor \"\(name)\" contains NaN or infinity; the model that was saved had diverged"
+        case let .missingDescription(path):
+            "\(path): the checkpoint holds no model description (header key \"\(ModelSpecification.metadataKey)\"; "
+                + "files from older Descent versions or from PyTorch have none); give its architecture "
+                + "as a ModelSpecification, or the activation to infer Dense layers from the tensor shapes"
+        case let .invalidDescription(path, problem):
+            "\(path): \(problem)"
+        case let .descriptionMismatch(path, reason):
+            "\(path): the tensors do not match the model description: \(reason)"
         }
     }
 }
@@ -43,8 +62,9 @@ extension Layer {
     /// - Parameters:
     ///   - path: the file to write.
     ///   - metadata: extra string pairs stored in the header (`__metadata__`).
+    ///   - loss: the loss the model is trained with, stored in the model description when known.
     /// - Throws: `LinalgError.file` if the file cannot be written.
-    public func save(to path: String, metadata: [String: String] = [:]) throws {
+    public func save(to path: String, metadata: [String: String] = [:], loss: Loss? = nil) throws {
         var entries: [SafetensorsFile.Entry<Scalar>] = []
         let vectors = vectorParameterNames
         for (name, tensor) in namedParameters {
@@ -55,6 +75,9 @@ extension Layer {
         for (name, value) in namedState { entries.append(stateEntry(name, value)) }
         var allMetadata = metadata
         allMetadata["format"] = "descent"
+        if let description = ModelSpecification(describing: self, loss: loss) {
+            allMetadata[ModelSpecification.metadataKey] = description.json()
+        }
         try SafetensorsFile.write(entries, metadata: allMetadata, to: path)
     }
 

@@ -3,7 +3,8 @@
 // A checkpoint is a directory holding two safetensors files, each written
 // atomically (temporary file, then rename):
 // - `model.safetensors`: the model exactly as `Layer.save` writes it (PyTorch's
-//   `load_state_dict` reads it);
+//   `load_state_dict` reads it), with the model description and the training
+//   loss in its header, so `eigen hessian --model` needs nothing else;
 // - `trainer.safetensors`: the optimizer's buffers as `optimizer.<slot>.<i>`
 //   plus, in the header metadata, the step, epoch, optimizer scalars and
 //   hyperparameters, the history and the early-stopping state, as JSON.
@@ -71,7 +72,8 @@ extension Trainer {
             bestModel = model
             if let directory = configuration.checkpointDirectory {
                 try writing(directory + "/best-model.safetensors") { path in
-                    try model.save(to: path, metadata: ["epoch": "\(record.epoch)", "step": "\(step)"])
+                    try model.save(
+                        to: path, metadata: ["epoch": "\(record.epoch)", "step": "\(step)"], loss: configuration.loss)
                 }
             }
         } else {
@@ -144,7 +146,7 @@ extension Trainer {
             try SafetensorsFile.write(entries, metadata: stepTag.merging(["trainer": json]) { $1 }, to: path)
         }
         try writing(directory + "/model.safetensors") { path in
-            try model.save(to: path, metadata: stepTag)
+            try model.save(to: path, metadata: stepTag, loss: configuration.loss)
         }
     }
 
@@ -167,7 +169,8 @@ extension Trainer {
             throw .checkpoint(path: trainerPath, reason: "\(error)")
         }
         guard let json = contents.metadata["trainer"] else {
-            throw .checkpoint(path: trainerPath, reason: "no trainer state in the header; this is not a Descent trainer checkpoint")
+            throw .checkpoint(
+                path: trainerPath, reason: "no trainer state in the header; this is not a Descent trainer checkpoint")
         }
         let snapshot: TrainerSnapshot
         do {

@@ -9,6 +9,8 @@
 public struct Dropout<Scalar: BLASScalar>: Layer {
     /// The probability p of zeroing an element, in [0, 1).
     public let probability: Double
+    /// The seed the layer's generator started from.
+    public let seed: UInt64
     private var generator: Xoshiro256StarStar
 
     /// Dropout with drop probability `probability` and its own generator seeded by `seed`.
@@ -16,6 +18,7 @@ public struct Dropout<Scalar: BLASScalar>: Layer {
     public init(probability: Double, seed: UInt64) {
         precondition(probability >= 0 && probability < 1, "Dropout probability must be in [0, 1), got \(probability)")
         self.probability = probability
+        self.seed = seed
         self.generator = Xoshiro256StarStar(seed: seed)
     }
 
