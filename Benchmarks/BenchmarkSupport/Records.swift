@@ -58,10 +58,8 @@ public enum RecordFile {
     ///   - path: the file to create or replace.
     /// - Throws: `InputError` naming the file and the reason.
     public static func write<Results: Encodable>(_ results: Results, to path: String) throws(InputError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try OutputFile.write(Array(try encoder.encode(results)) + [10], to: path)
+            try OutputFile.writeJSON(results, to: path)
         } catch {
             throw InputError("cannot write '\(path)': \(error)")
         }

@@ -102,11 +102,7 @@ struct OutputOptions: ParsableArguments {
     /// Writes `value` as pretty JSON to the `--json` destination, if any.
     func writeJSON<Value: Encodable>(_ value: Value) throws {
         guard let json else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let text = String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        let text = try OutputFile.jsonText(value)
         if json == "-" { print(text, terminator: "") } else { try OutputFile.write(text, to: json) }
     }
 }

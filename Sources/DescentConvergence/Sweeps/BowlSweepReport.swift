@@ -123,11 +123,13 @@ public struct BowlSweepReport: Sendable, Codable {
         return "\(value)"
     }
 
-    /// The whole report as JSON (sorted keys; non-finite numbers as the strings "inf", "-inf", "nan").
+    /// The whole report as JSON (sorted keys; non-finite numbers as the strings "Infinity", "-Infinity", "NaN",
+    /// as every Descent program writes them).
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return try encoder.encode(self)
     }
 }
