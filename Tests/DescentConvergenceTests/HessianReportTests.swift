@@ -77,7 +77,7 @@ struct HessianReportTests {
         let spectrum = try small.exact.spectrum()
         #expect(report.top.map(\.value) == spectrum.top(5) && report.bottom.map(\.value) == spectrum.bottom(5))
         if spectrum.negativeCount > 0 {
-            #expect(report.curvature == "indefinite: \(spectrum.negativeCount) negative eigenvalues (a saddle, not a minimum)")
+            #expect(report.curvature == "indefinite: \(spectrum.negativeCount) negative eigenvalues (negative curvature: not a minimum)")
             #expect(report.conditionNumber == nil)
         } else {
             #expect(report.curvature.hasPrefix("positive"))

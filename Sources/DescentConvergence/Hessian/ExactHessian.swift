@@ -130,7 +130,7 @@ public struct HessianSpectrum: Sendable {
         return eigenvalues.filter { $0 < -negativeThreshold * scale }
     }
 
-    /// How many eigenvalues are negative (a count > 0 means a saddle, not a minimum).
+    /// How many eigenvalues are negative (a count > 0 means the point is not a minimum; a saddle if ∇L = 0 too).
     public var negativeCount: Int { negativeEigenvalues.count }
 
     /// Σ|λ| over the negative eigenvalues: the total size of the negative curvature.

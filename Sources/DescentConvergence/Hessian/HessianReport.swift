@@ -306,7 +306,7 @@ extension HessianReport {
         }
         if negatives > 0 {
             conditionNumber = nil
-            curvature = "indefinite: \(negatives) negative eigenvalue\(negatives == 1 ? "" : "s") (a saddle, not a minimum)"
+            curvature = "indefinite: \(negatives) negative eigenvalue\(negatives == 1 ? "" : "s") (negative curvature: not a minimum)"
         } else if zeros > 0 {
             conditionNumber = .infinity
             curvature =
@@ -342,7 +342,7 @@ extension HessianReport {
             conditionNumber = nil
             let more = certainlyNegative == smallest.count ? "at least " : ""
             curvature =
-                "indefinite: \(more)\(certainlyNegative) negative eigenvalue\(certainlyNegative == 1 ? "" : "s") (a saddle, not a minimum)"
+                "indefinite: \(more)\(certainlyNegative) negative eigenvalue\(certainlyNegative == 1 ? "" : "s") (negative curvature: not a minimum)"
         } else if lowest.value - (lowest.residualBound ?? 0) <= 0 {
             conditionNumber = .infinity
             curvature = "positive semidefinite within the residual bounds (λmin ≈ 0: flat directions)"
