@@ -36,7 +36,7 @@ struct BowlBench: ParsableCommand {
 
     @Option(name: [.customLong("spectra"), .customLong("spectrum")], parsing: .upToNextOption,
         help: "Spectrum shapes: log, linear, clustered.")
-    var spectra: [String] = ["log"]
+    var spectra: [String] = ["log", "linear", "clustered"]
 
     @Option(name: .long, parsing: .upToNextOption, help: "Methods to run (default: all but gd-custom and momentum-custom).")
     var methods: [String] = []

@@ -22,7 +22,7 @@ import Testing
         let result = try ProgramRunner.run(
             "bowl-bench",
             [
-                "--dimensions", "20", "--conditions", "10,100", "--methods", "gd-optimal,polyak,cg,adagrad", "--seed", "3",
+                "--dimensions", "20", "--conditions", "10,100", "--spectra", "log", "--methods", "gd-optimal,polyak,cg,adagrad", "--seed", "3",
                 "--adaptive-steps", "500", "--json", "out.json", "--csv", "out.csv", "--plot", "figures", "--quiet",
             ], in: folder)
         #expect(result.status == 0, "\(result.standardError)")

@@ -203,14 +203,21 @@ struct CaseContext {
         // §6 claims a gap only when the rotation leaves a real one for the diagonal preconditioner: a rotated
         // bowl whose Jacobi-preconditioned κ is below 2 is (nearly) the same problem as its twin.
         let comparable = jacobiRotated >= 2
-        let diagonalAhead: Bool? = comparable ? score(runs[0].trajectory) < score(runs[1].trajectory) : nil
+        // Neither run reached the tolerance and both stalled within 25% of each other: the floor is set by the
+        // constant step (the oscillation of a step of fixed size), not by conditioning, so the pair says nothing.
+        let scores = (score(runs[0].trajectory), score(runs[1].trajectory))
+        let sameFloor = scores.0.0 == Int.max && scores.1.0 == Int.max
+            && max(scores.0.1, scores.1.1) < 1.25 * min(scores.0.1, scores.1.1)
+        let diagonalAhead: Bool? = comparable && !sameFloor ? scores.0 < scores.1 : nil
         return runs.map { run in
             record(
                 method, basis: run.basis, hyperparameters: ["learningRate": learningRate], trajectory: run.trajectory,
                 quantity: .finalError, measured: run.trajectory.relativeErrors.last, predicted: nil, held: diagonalAhead,
-                criterion: comparable
-                    ? "diagonal bowl ahead of the rotated one (Jacobi κ: 1 vs \(jacobiRotated.short))"
-                    : "not judged: the rotated bowl's Jacobi κ is \(jacobiRotated.short) (< 2), so the two runs face nearly the same problem")
+                criterion: !comparable
+                    ? "not judged: the rotated bowl's Jacobi κ is \(jacobiRotated.short) (< 2), so the two runs face nearly the same problem"
+                    : sameFloor
+                        ? "not judged: both runs stalled at the floor of their constant step (best errors \(scores.0.1.short) and \(scores.1.1.short)), which conditioning does not set"
+                        : "diagonal bowl ahead of the rotated one (Jacobi κ: 1 vs \(jacobiRotated.short))")
         }
     }
 

@@ -140,8 +140,8 @@ public struct BowlSweep: Sendable {
         public var dimensions: [Int] = [100, 1000]
         /// Condition numbers κ = L/μ (default 10, 100, 1,000, 10,000).
         public var conditionNumbers: [Double] = [10, 100, 1000, 10_000]
-        /// Spectrum shapes (default log-uniform).
-        public var spectra: [BowlSweepSpectrum] = [.log]
+        /// Spectrum shapes (default all three: log-uniform, linear, clustered).
+        public var spectra: [BowlSweepSpectrum] = BowlSweepSpectrum.allCases
         /// Methods (default: all but the two custom ones).
         public var methods: [BowlSweepMethod] = BowlSweepMethod.standard
         /// η for ``BowlSweepMethod/customGradientDescent`` and ``BowlSweepMethod/customMomentum``,
