@@ -173,7 +173,10 @@ struct BowlBench: ParsableCommand {
     func runTheoryCheck() throws {
         let check = TheoryCheck(level: TheoryCheck.Level(rawValue: level)!, seed: seed)
         var progress = ProgressLine("theory-check", total: 0, enabled: !quiet)
-        let report = try check.run { done, total, what in progress.update(done: done, "of \(total): \(what)") }
+        let report = try check.run { done, total, what in
+            progress.total = total
+            progress.update(done: done, what)
+        }
         progress.finish()
         print(report.table(), terminator: "")
         if let json {

@@ -16,7 +16,8 @@
 /// A progress indicator on standard error: `label  done/total  elapsed  message`.
 public struct ProgressLine {
     private let label: String
-    private let total: Int
+    /// How many units of work there are (0 when unknown); may be set once it is known.
+    public var total: Int
     private let enabled: Bool
     private let onTerminal: Bool
     private let plainInterval: Double
