@@ -78,7 +78,7 @@ struct BowlBench: ParsableCommand {
     @Flag(name: .customLong("theory-check"), help: "Run the TheoryCheck suite instead of a sweep; exit 1 if any claim fails.")
     var theoryCheck = false
 
-    @Option(name: .long, help: "TheoryCheck level: quick (~25 s) or standard (~8 min).")
+    @Option(name: .long, help: "TheoryCheck level: quick (~10 s) or standard (~1.5 min).")
     var level: String = "standard"
 
     @Flag(name: .long, help: "No progress line on standard error.")
@@ -178,7 +178,8 @@ struct BowlBench: ParsableCommand {
             progress.update(done: done, what)
         }
         progress.finish()
-        print(report.table(), terminator: "")
+        let table = report.table()
+        print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         if let json {
             try report.writeJSON(to: json)
             if !quiet { StandardError.write("wrote \(json)\n") }
