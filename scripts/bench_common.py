@@ -22,6 +22,18 @@ def write_atomically(document, path):
         raise
 
 
+def limit_threads(threads):
+    """Caps the BLAS/OpenMP thread pools and pins the process to the first `threads` CPUs.
+
+    Call it before numpy, scipy, torch or jax is imported: they size their pools at import.
+    Returns the CPUs the process may use."""
+    for variable in ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"]:
+        os.environ[variable] = str(threads)
+    allowed = sorted(os.sched_getaffinity(0))[:threads]
+    os.sched_setaffinity(0, allowed)
+    return allowed
+
+
 def progress(message):
     print(message, file=sys.stderr, flush=True)
 

@@ -86,10 +86,9 @@ def parse_options():
 OPTIONS = parse_options()
 
 # Thread limits, before torch and jax are imported (both read them at start-up).
-for variable in ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"]:
-    os.environ[variable] = str(OPTIONS.threads)
-ALLOWED_CPUS = sorted(os.sched_getaffinity(0))[: OPTIONS.threads]
-os.sched_setaffinity(0, ALLOWED_CPUS)
+from bench_common import limit_threads  # noqa: E402  (imports nothing heavy)
+
+ALLOWED_CPUS = limit_threads(OPTIONS.threads)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
